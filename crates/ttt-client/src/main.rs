@@ -1,0 +1,3 @@
+//! `ttt-client`: the console client (work in progress).
+
+fn main() {}

@@ -1,0 +1,45 @@
+//! The `ttt` wire protocol: messages, board types and line framing.
+//!
+//! This crate is pure: it parses and encodes, it never opens a socket. The map:
+//!
+//! - [`board`]: [`Mark`], [`Cell`] (always 1..=9), [`Board`], [`Line`] (one of
+//!   the eight rows, columns and diagonals);
+//! - [`outcome`]: [`Outcome`] (how a game ended, as one player sees it) and
+//!   the running [`Score`];
+//! - [`text`]: validated player [`Name`]s and free [`Text`];
+//! - [`message`]: [`ClientMsg`] and [`ServerMsg`], each encoded with `Display`
+//!   and parsed with `FromStr` into a [`ParseError`];
+//! - [`framing`]: [`LineReader`], which reads one line of at most
+//!   [`MAX_LINE_LEN`] bytes from any [`std::io::Read`], and
+//!   [`write_message`], which writes one message as one write.
+//!
+//! Deciding who won is not here: it belongs to the server alone.
+//!
+//! ```
+//! use ttt_protocol::{ClientMsg, LineReader, ServerMsg, write_message};
+//!
+//! // What a client sends...
+//! let mut wire = Vec::new();
+//! write_message(&mut wire, &ClientMsg::Hello { version: 1, name: "ann".parse().unwrap() }).unwrap();
+//! assert_eq!(wire, b"HELLO 1 ann\n");
+//!
+//! // ...and how it reads the server's reply.
+//! let mut reader = LineReader::new(&b"START X bob\n"[..]);
+//! let line = reader.read_line().unwrap().unwrap();
+//! let msg: ServerMsg = line.parse().unwrap();
+//! assert!(matches!(msg, ServerMsg::Start { .. }));
+//! ```
+
+pub mod board;
+pub mod error;
+pub mod framing;
+pub mod message;
+pub mod outcome;
+pub mod text;
+
+pub use board::{Board, Cell, Line, Mark, Occupied};
+pub use error::ParseError;
+pub use framing::{FrameError, LineReader, MAX_LINE_LEN, write_message};
+pub use message::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg};
+pub use outcome::{Ending, Forfeit, Outcome, Score};
+pub use text::{Name, Text};

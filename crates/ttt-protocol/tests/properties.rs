@@ -1,0 +1,192 @@
+//! Property tests: parsing and framing never panic on any input, and every
+//! message survives encoding then parsing unchanged.
+
+use std::io::{self, Read};
+
+use proptest::prelude::*;
+use ttt_protocol::{
+    Board, Cell, ClientMsg, Ending, ErrorCode, Forfeit, FrameError, LineReader, MAX_LINE_LEN, Mark,
+    Name, Outcome, Score, ServerMsg, Text,
+};
+
+fn mark() -> impl Strategy<Value = Mark> {
+    prop_oneof![Just(Mark::X), Just(Mark::O)]
+}
+
+fn cell() -> impl Strategy<Value = Cell> {
+    (1u8..=9).prop_map(|n| Cell::new(n).expect("1..=9 is a cell"))
+}
+
+fn name() -> impl Strategy<Value = Name> {
+    "[A-Za-z0-9_.\\-éß]{1,24}".prop_map(|s| s.parse().expect("generated names are valid"))
+}
+
+fn text() -> impl Strategy<Value = Text> {
+    any::<String>().prop_map(|s| Text::new(&s))
+}
+
+fn board() -> impl Strategy<Value = Board> {
+    proptest::collection::vec(proptest::option::of(mark()), 9).prop_map(|cells| {
+        let mut board = Board::new();
+        for (cell, mark) in Cell::ALL.into_iter().zip(cells) {
+            if let Some(mark) = mark {
+                board.place(cell, mark).expect("each cell is placed once");
+            }
+        }
+        board
+    })
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
+    let ending = prop_oneof![
+        proptest::sample::select(ttt_protocol::Line::ALL.to_vec()).prop_map(Ending::Line),
+        proptest::sample::select(vec![
+            Forfeit::Quit,
+            Forfeit::Disconnect,
+            Forfeit::Timeout,
+            Forfeit::Abuse
+        ])
+        .prop_map(Ending::Forfeit),
+    ];
+    prop_oneof![
+        ending.clone().prop_map(Outcome::Win),
+        ending.prop_map(Outcome::Lose),
+        Just(Outcome::Tie),
+    ]
+}
+
+fn error_code() -> impl Strategy<Value = ErrorCode> {
+    proptest::sample::select(vec![
+        ErrorCode::Malformed,
+        ErrorCode::Range,
+        ErrorCode::Occupied,
+        ErrorCode::Turn,
+        ErrorCode::State,
+        ErrorCode::Name,
+        ErrorCode::NoProto,
+        ErrorCode::TooLong,
+        ErrorCode::Utf8,
+        ErrorCode::Timeout,
+        ErrorCode::Abuse,
+    ])
+}
+
+fn client_msg() -> impl Strategy<Value = ClientMsg> {
+    prop_oneof![
+        (any::<u32>(), name()).prop_map(|(version, name)| ClientMsg::Hello { version, name }),
+        cell().prop_map(ClientMsg::Move),
+        any::<bool>().prop_map(ClientMsg::Rematch),
+        Just(ClientMsg::Quit),
+    ]
+}
+
+fn server_msg() -> impl Strategy<Value = ServerMsg> {
+    prop_oneof![
+        (any::<u32>(), text()).prop_map(|(version, text)| ServerMsg::Welcome { version, text }),
+        Just(ServerMsg::Wait),
+        (mark(), name()).prop_map(|(mark, opponent)| ServerMsg::Start { mark, opponent }),
+        (board(), proptest::option::of(mark()))
+            .prop_map(|(board, turn)| ServerMsg::Board { board, turn }),
+        any::<u32>().prop_map(|seconds| ServerMsg::Clock { seconds }),
+        outcome().prop_map(ServerMsg::Result),
+        (any::<u32>(), any::<u32>(), any::<u32>())
+            .prop_map(|(wins, losses, ties)| ServerMsg::Score(Score { wins, losses, ties })),
+        Just(ServerMsg::Rematch),
+        (error_code(), text()).prop_map(|(code, text)| ServerMsg::Error { code, text }),
+        text().prop_map(ServerMsg::Bye),
+    ]
+}
+
+/// Hands out the input in the chunk sizes given, cycling through them.
+struct Chunked {
+    data: Vec<u8>,
+    pos: usize,
+    sizes: Vec<usize>,
+    turn: usize,
+}
+
+impl Read for Chunked {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let size = self.sizes[self.turn % self.sizes.len()];
+        self.turn += 1;
+        let n = size.min(out.len()).min(self.data.len() - self.pos);
+        out[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Reads every line of `reader`: the lines, then how it stopped.
+fn drain(reader: &mut LineReader<impl Read>) -> (Vec<String>, Option<String>) {
+    let mut lines = Vec::new();
+    // Each line consumes at least one byte, so this loop is bounded by the input.
+    loop {
+        match reader.read_line() {
+            Ok(Some(line)) => lines.push(line.to_owned()),
+            Ok(None) => return (lines, None),
+            Err(e) => return (lines, Some(e.to_string())),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn client_messages_round_trip(msg in client_msg()) {
+        let line = msg.to_string();
+        prop_assert!(line.len() < MAX_LINE_LEN);
+        prop_assert_eq!(line.parse::<ClientMsg>(), Ok(msg));
+    }
+
+    #[test]
+    fn server_messages_round_trip(msg in server_msg()) {
+        let line = msg.to_string();
+        prop_assert!(line.len() < MAX_LINE_LEN, "{} bytes", line.len());
+        prop_assert!(!line.contains('\n'));
+        prop_assert_eq!(line.parse::<ServerMsg>(), Ok(msg));
+    }
+
+    #[test]
+    fn parsing_any_string_never_panics(s in any::<String>()) {
+        let _ = s.parse::<ClientMsg>();
+        let _ = s.parse::<ServerMsg>();
+    }
+
+    #[test]
+    fn parsing_keyword_shaped_strings_never_panics(
+        s in "(?i)(hello|move|yes|no|quit|welcome|wait|start|board|clock|result|score|rematch|err|bye)( [-0-9a-z.XO]{0,12}){0,6}"
+    ) {
+        let _ = s.parse::<ClientMsg>();
+        let _ = s.parse::<ServerMsg>();
+    }
+
+    #[test]
+    fn framing_any_bytes_split_anywhere_is_lines_then_one_end(
+        data in proptest::collection::vec(any::<u8>(), 0..2048),
+        sizes in proptest::collection::vec(1usize..64, 1..8),
+    ) {
+        let whole = drain(&mut LineReader::new(&data[..]));
+        let mut chunked_reader = LineReader::new(Chunked { data: data.clone(), pos: 0, sizes, turn: 0 });
+        let chunked = drain(&mut chunked_reader);
+        // How the bytes are split never changes what is read.
+        prop_assert_eq!(&whole, &chunked);
+        for line in &whole.0 {
+            prop_assert!(line.len() < MAX_LINE_LEN);
+            prop_assert!(!line.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn framing_accepts_every_line_up_to_the_limit(len in 0usize..MAX_LINE_LEN + 8, crlf in any::<bool>()) {
+        let mut data = vec![b'm'; len];
+        data.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+        let mut reader = LineReader::new(&data[..]);
+        let result = reader.read_line();
+        if data.len() <= MAX_LINE_LEN {
+            prop_assert_eq!(result.ok().flatten().map(str::len), Some(len));
+        } else {
+            prop_assert!(matches!(result, Err(FrameError::TooLong)));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! `ttt-server` binary: load `.env`, parse flags, bind, print how to join, serve.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use ttt_server::addresses::{join_commands, lan_addresses};
+use ttt_server::config::{Args, Settings};
+use ttt_server::lobby;
+
+fn main() -> ExitCode {
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("error: .env: {e}");
+        return ExitCode::from(2);
+    }
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => return usage_error(e),
+    };
+    init_logging(args.verbose, args.quiet);
+    let addr = SocketAddr::new(args.bind, args.port);
+    let listener = match TcpListener::bind(addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: {}", bind_error(addr, &e));
+            return ExitCode::FAILURE;
+        }
+    };
+    let bound = match listener.local_addr() {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("error: cannot read the listening address: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_join_hint(bound);
+    lobby::serve(&listener, &Settings::from(&args));
+    ExitCode::SUCCESS
+}
+
+/// Tells the host where the server listens and what the players should type.
+/// The first line is stable: scripts and tests read the port from it.
+fn print_join_hint(bound: SocketAddr) {
+    let port = bound.port();
+    println!("ttt-server listening on {bound}");
+    if bound.ip().is_unspecified() || bound.ip().is_loopback() {
+        println!("  on this machine:  HOST=127.0.0.1 PORT={port} cargo run -p ttt-client");
+    }
+    let lan = lan_addresses(bound);
+    if lan.is_empty() {
+        println!(
+            "  no LAN address: other machines cannot reach this server (bind 0.0.0.0 to allow them)"
+        );
+    }
+    for ip in lan {
+        let [client, nc] = join_commands(ip, port);
+        println!("  from the LAN:     {client}");
+        println!("             or:    {nc}");
+    }
+    println!("one game at a time; later arrivals wait in the queue. Ctrl-C stops the server.");
+}
+
+/// One line for a failed bind, with the usual cause spelled out.
+fn bind_error(addr: SocketAddr, e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {addr}: port {} is already in use (another ttt-server?); \
+             choose another with --port or PORT, or 0 for any free port",
+            addr.port()
+        ),
+        io::ErrorKind::AddrNotAvailable => {
+            format!("cannot listen on {addr}: no interface of this machine has that address")
+        }
+        io::ErrorKind::PermissionDenied => {
+            format!("cannot listen on {addr}: permission denied (ports below 1024 need privileges)")
+        }
+        _ => format!("cannot listen on {addr}: {e}"),
+    }
+}
+
+/// Prints a flag or environment error as one line and returns exit code 2;
+/// `--help` and `--version` print as usual and succeed.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let mut line = rendered
+        .lines()
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_owned();
+    // Name the environment variable too: the bad value may have come from it.
+    if let Some(ContextValue::String(flag)) = e.get(ContextKind::InvalidArg) {
+        let env = Args::command()
+            .get_arguments()
+            .find(|arg| flag.starts_with(&format!("--{}", arg.get_long().unwrap_or_default())))
+            .and_then(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
+        if let Some(env) = env {
+            line = line.replacen(&format!("'{flag}'"), &format!("'{flag}' (env {env})"), 1);
+        }
+    }
+    eprintln!("{line}");
+    ExitCode::from(2)
+}
+
+/// Logs to stderr, one timestamped line per event. `-v`/`-q` win over
+/// `RUST_LOG`; with neither, the level is `info`.
+fn init_logging(verbose: u8, quiet: u8) {
+    let mut builder = env_logger::Builder::new();
+    builder.format_timestamp_millis().format_target(false);
+    let level = match (verbose, quiet) {
+        (0, 0) => None,
+        (1, _) => Some(log::LevelFilter::Debug),
+        (v, _) if v > 1 => Some(log::LevelFilter::Trace),
+        (_, 1) => Some(log::LevelFilter::Warn),
+        _ => Some(log::LevelFilter::Off),
+    };
+    match (level, std::env::var("RUST_LOG")) {
+        (Some(level), _) => builder.filter_level(level),
+        (None, Ok(spec)) => builder.parse_filters(&spec),
+        (None, Err(_)) => builder.filter_level(log::LevelFilter::Info),
+    };
+    builder.init();
+}
