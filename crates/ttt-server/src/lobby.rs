@@ -36,6 +36,9 @@ pub fn serve(listener: &TcpListener, settings: &Settings) {
 /// A first player who leaves while waiting is noticed when the next player
 /// has said hello (a blocked `accept` cannot be interrupted), and is dropped
 /// then: the newcomer takes the first seat instead of being paired with a ghost.
+/// (A waiter who leaves in the very instant the newcomer says hello, before
+/// its reader thread has reported it, is seen one step later: the game starts
+/// and ends at once with a forfeit by disconnect.)
 fn seat_two_players(
     listener: &TcpListener,
     settings: &Settings,

@@ -1,6 +1,6 @@
 //! `ttt-server` binary: load `.env`, parse flags, bind, print how to join, serve.
 
-use std::io;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
@@ -43,24 +43,35 @@ fn main() -> ExitCode {
 
 /// Tells the host where the server listens and what the players should type.
 /// The first line is stable: scripts and tests read the port from it.
+///
+/// Write errors are ignored: a closed stdout (`ttt-server | head -1`) must
+/// not stop the server, which has nothing more to print there.
 fn print_join_hint(bound: SocketAddr) {
     let port = bound.port();
-    println!("ttt-server listening on {bound}");
+    let mut lines = vec![format!("ttt-server listening on {bound}")];
     if bound.ip().is_unspecified() || bound.ip().is_loopback() {
-        println!("  on this machine:  HOST=127.0.0.1 PORT={port} cargo run -p ttt-client");
+        lines.push(format!(
+            "  on this machine:  HOST=127.0.0.1 PORT={port} cargo run -p ttt-client"
+        ));
     }
     let lan = lan_addresses(bound);
     if lan.is_empty() {
-        println!(
-            "  no LAN address: other machines cannot reach this server (bind 0.0.0.0 to allow them)"
-        );
+        lines.push("  no LAN address: other machines cannot reach this server (bind 0.0.0.0 to allow them)".into());
     }
     for ip in lan {
         let [client, nc] = join_commands(ip, port);
-        println!("  from the LAN:     {client}");
-        println!("             or:    {nc}");
+        lines.push(format!("  from the LAN:     {client}"));
+        lines.push(format!("             or:    {nc}"));
     }
-    println!("one game at a time; later arrivals wait in the queue. Ctrl-C stops the server.");
+    lines.push(
+        "one game at a time; later arrivals wait in the queue. Ctrl-C stops the server.".into(),
+    );
+    let mut out = io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
 }
 
 /// One line for a failed bind, with the usual cause spelled out.

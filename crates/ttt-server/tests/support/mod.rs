@@ -1,0 +1,208 @@
+//! Test support: the real `ttt-server` binary on 127.0.0.1 port 0, and raw
+//! protocol clients that speak to it line by line with bounded waits.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any single expected line may take. Generous for a loaded CI
+/// machine; a missing line fails the test instead of hanging it.
+pub const LINE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A running server process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts the server on 127.0.0.1:0 with extra flags, and reads the real
+    /// port from the first line it prints.
+    pub fn start(extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ttt-server"))
+            .args(["--bind", "127.0.0.1", "--port", "0", "-q"])
+            .args(extra)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start ttt-server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("read start-up line");
+        let port = first
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in start-up line {first:?}"));
+        Server { child, port }
+    }
+
+    /// Connects a raw client (no handshake yet).
+    pub fn connect(&self) -> Peer {
+        Peer::connect(self.port)
+    }
+
+    /// Connects and completes the handshake as `name`.
+    pub fn join(&self, name: &str) -> Peer {
+        let mut peer = self.connect();
+        peer.expect_prefix("WELCOME 1");
+        peer.send(&format!("HELLO 1 {name}"));
+        peer
+    }
+
+    /// Seats two players: `x` (first, X) and `o` (second, O), with the
+    /// opening lines read.
+    pub fn pair(&self, x: &str, o: &str) -> (Peer, Peer) {
+        let mut px = self.join(x);
+        px.expect("WAIT");
+        let mut po = self.join(o);
+        px.expect(&format!("START X {o}"));
+        px.expect("BOARD ......... X");
+        po.expect(&format!("START O {x}"));
+        po.expect("BOARD ......... X");
+        (px, po)
+    }
+
+    /// The process id, for /proc inspection.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw protocol client.
+pub struct Peer {
+    reader: BufReader<TcpStream>,
+    stream: TcpStream,
+}
+
+impl Peer {
+    pub fn connect(port: u16) -> Peer {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to server");
+        stream
+            .set_read_timeout(Some(LINE_TIMEOUT))
+            .expect("set timeout");
+        stream.set_nodelay(true).expect("nodelay");
+        let reader = BufReader::new(stream.try_clone().expect("clone"));
+        Peer { reader, stream }
+    }
+
+    /// Sends one line (a newline is added).
+    pub fn send(&mut self, line: &str) {
+        self.send_raw(format!("{line}\n").as_bytes());
+    }
+
+    /// Sends bytes as they are. Errors are ignored: the server may already
+    /// have closed, which the test then observes on the read side.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let _ = self.stream.write_all(bytes);
+    }
+
+    /// Reads the next line, without its ending; `None` at end of stream.
+    /// Panics (failing the test) after [`LINE_TIMEOUT`].
+    pub fn line(&mut self) -> Option<String> {
+        let mut buf = String::new();
+        match self.reader.read_line(&mut buf) {
+            Ok(0) => None,
+            Ok(_) => Some(buf.trim_end_matches(['\r', '\n']).to_owned()),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => None,
+            Err(e) => panic!("no line within {LINE_TIMEOUT:?}: {e}"),
+        }
+    }
+
+    /// Reads a line and checks it is exactly `want`.
+    pub fn expect(&mut self, want: &str) {
+        let got = self.line();
+        assert_eq!(got.as_deref(), Some(want));
+    }
+
+    /// Reads a line and checks it starts with `prefix`; returns it.
+    pub fn expect_prefix(&mut self, prefix: &str) -> String {
+        let got = self.line().unwrap_or_default();
+        assert!(
+            got.starts_with(prefix),
+            "expected {prefix:?}..., got {got:?}"
+        );
+        got
+    }
+
+    /// Checks the server closes this connection (after any lines given).
+    pub fn expect_closed(&mut self) {
+        let got = self.line();
+        assert_eq!(got, None, "expected the connection to close");
+    }
+
+    /// Checks nothing arrives for `wait`.
+    pub fn expect_silence(&mut self, wait: Duration) {
+        self.stream
+            .set_read_timeout(Some(wait))
+            .expect("set timeout");
+        let mut buf = String::new();
+        let got = self.reader.read_line(&mut buf);
+        self.stream
+            .set_read_timeout(Some(LINE_TIMEOUT))
+            .expect("set timeout");
+        match got {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            other => panic!("expected silence, got {other:?} {buf:?}"),
+        }
+    }
+
+    /// Half-closes: no more sending, still reading.
+    pub fn shutdown_write(&self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+
+    /// Reads everything until the server closes, bounded by [`LINE_TIMEOUT`].
+    pub fn drain(&mut self) -> String {
+        let deadline = Instant::now() + LINE_TIMEOUT;
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while Instant::now() < deadline {
+            match self.reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
+/// Plays `moves` alternately starting with `first_mover`, checking that
+/// both players see each board, and returns the final board line.
+pub fn play(mover: &mut Peer, other: &mut Peer, moves: &[u8]) -> String {
+    let mut players = [mover, other];
+    let mut last = String::new();
+    for &cell in moves {
+        players[0].send(&cell.to_string());
+        let a = players[0].expect_prefix("BOARD ");
+        let b = players[1].expect_prefix("BOARD ");
+        assert_eq!(a, b, "both players see the same board");
+        last = a;
+        players.swap(0, 1);
+    }
+    last
+}
