@@ -5,12 +5,47 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long any single expected line may take. Generous for a loaded CI
 /// machine; a missing line fails the test instead of hanging it.
 pub const LINE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The `ttt-server` binary. Cargo names it for the server's own tests; other
+/// crates' tests (the client's) build it once and find it beside themselves.
+pub fn server_binary() -> PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_ttt-server") {
+        return path.into();
+    }
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "ttt-server",
+                    "--bin",
+                    "ttt-server",
+                ])
+                .status()
+                .expect("run cargo build for ttt-server");
+            assert!(status.success(), "cargo build -p ttt-server failed");
+            // This test runs from target/<profile>/deps/; the binary is in target/<profile>/.
+            let exe = std::env::current_exe().expect("test executable path");
+            let dir = exe
+                .parent()
+                .and_then(|deps| deps.parent())
+                .expect("target profile dir");
+            dir.join(format!("ttt-server{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
+}
 
 /// A running server process, killed when dropped.
 pub struct Server {
@@ -22,7 +57,7 @@ impl Server {
     /// Starts the server on 127.0.0.1:0 with extra flags, and reads the real
     /// port from the first line it prints.
     pub fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ttt-server"))
+        let mut child = Command::new(server_binary())
             .args(["--bind", "127.0.0.1", "--port", "0", "-q"])
             .args(extra)
             .env_remove("RUST_LOG")

@@ -1,0 +1,51 @@
+//! Command-line flags, each backed by an environment variable.
+
+use std::time::Duration;
+
+use clap::Parser;
+use ttt_protocol::Name;
+
+/// The port to connect to when nothing else is said; the server's default.
+pub const DEFAULT_PORT: u16 = 1234;
+
+/// How long to wait for the server to accept the TCP connection. A few
+/// seconds: on a LAN a live server answers in milliseconds, and an address
+/// that swallows packets should not leave the player staring at nothing.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+const PRECEDENCE: &str = "Each setting is taken from, in order: its flag, its environment variable, \
+a .env file in the current directory (or a parent), then the default. \
+Type a cell number (1-9) on your turn; q quits. NO_COLOR turns colours off.";
+
+/// `ttt-client`: play tic-tac-toe against another person through a ttt-server.
+#[derive(Debug, Parser)]
+#[command(version, about, after_help = PRECEDENCE)]
+pub struct Args {
+    /// Server to connect to: an IP address (IPv4 or IPv6) or a host name.
+    #[arg(long, env = "HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Server port.
+    #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+
+    /// Your name as the opponent sees it (letters, digits, - _ .; up to 24).
+    /// Default: your login name.
+    #[arg(short, long, env = "TTT_NAME", value_parser = parse_name)]
+    pub name: Option<Name>,
+}
+
+fn parse_name(s: &str) -> Result<Name, String> {
+    s.parse()
+        .map_err(|e: ttt_protocol::ParseError| e.to_string())
+}
+
+/// The name to play under when none is given: the login name made valid,
+/// else `player`.
+pub fn default_name() -> Name {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find_map(|login| Name::sanitize(&login))
+        .unwrap_or_else(|| "player".parse().expect("'player' is a valid name"))
+}

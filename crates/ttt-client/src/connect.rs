@@ -1,0 +1,89 @@
+//! Opening the TCP connection, with an error a person can act on.
+
+use std::io;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// Why the client could not connect.
+#[derive(Debug, Error)]
+pub enum ConnectError {
+    /// Occurs when the host name does not resolve.
+    #[error("unknown host {host:?}: {source}")]
+    UnknownHost {
+        /// The host as given.
+        host: String,
+        /// The resolver's error.
+        source: io::Error,
+    },
+    /// Occurs when nothing listens at the address.
+    #[error("no server at {addr}, is ttt-server running?")]
+    Refused {
+        /// `host:port` as given.
+        addr: String,
+    },
+    /// Occurs when the address does not answer in time.
+    #[error("no answer from {addr} within {} s; is the address right and the server's firewall open?", .timeout.as_secs())]
+    TimedOut {
+        /// `host:port` as given.
+        addr: String,
+        /// The connect timeout.
+        timeout: Duration,
+    },
+    /// Occurs when there is no route to the address.
+    #[error("{addr} is unreachable from this machine: {source}")]
+    Unreachable {
+        /// `host:port` as given.
+        addr: String,
+        /// The system's error.
+        source: io::Error,
+    },
+    /// Occurs for any other failure.
+    #[error("cannot connect to {addr}: {source}")]
+    Other {
+        /// `host:port` as given.
+        addr: String,
+        /// The system's error.
+        source: io::Error,
+    },
+}
+
+/// Resolves `host` and connects to the first address that answers, each
+/// attempt bounded by `timeout`.
+pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, ConnectError> {
+    // Bare IPv6 literals (::1) need brackets in "host:port" form.
+    let addr = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let candidates: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|source| ConnectError::UnknownHost {
+            host: host.to_owned(),
+            source,
+        })?
+        .collect();
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "the host name has no addresses");
+    for candidate in candidates {
+        match TcpStream::connect_timeout(&candidate, timeout) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = e,
+        }
+    }
+    Err(match last.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectError::Refused { addr },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            ConnectError::TimedOut { addr, timeout }
+        }
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+            ConnectError::Unreachable { addr, source: last }
+        }
+        io::ErrorKind::NotFound => ConnectError::UnknownHost {
+            host: host.to_owned(),
+            source: last,
+        },
+        _ => ConnectError::Other { addr, source: last },
+    })
+}

@@ -1,0 +1,17 @@
+//! `ttt-client`: the console client. It shows what the server says and sends
+//! what the player types; it never decides a game.
+//!
+//! The map:
+//!
+//! - [`config`]: flags and environment (`HOST`, `PORT`, `--name`);
+//! - [`connect`]: opening the connection, with errors a person can act on;
+//! - [`events`]: one thread reading the server and one reading stdin, both
+//!   feeding one channel;
+//! - [`play`]: the loop reacting to those events: prompts, moves, endings;
+//! - [`render`]: boards, results and scores as text, pure.
+
+pub mod config;
+pub mod connect;
+pub mod events;
+pub mod play;
+pub mod render;

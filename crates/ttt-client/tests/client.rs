@@ -1,0 +1,410 @@
+//! Integration tests of the `ttt-client` binary: against the real server
+//! (with a raw protocol opponent) and against scripted fake servers on
+//! 127.0.0.1 port 0, with stdin piped.
+
+#[path = "../../ttt-server/tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use support::{LINE_TIMEOUT, Peer, Server};
+
+/// How long a client may run in a test before it is killed and the test fails.
+const CLIENT_LIMIT: Duration = Duration::from_secs(15);
+
+/// A running client process with piped stdio.
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+    stderr: Receiver<String>,
+}
+
+impl Client {
+    /// Starts the client against `port`, with extra env vars, no colour.
+    fn start(port: u16, env: &[(&str, &str)]) -> Client {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttt-client"));
+        cmd.env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start ttt-client");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+        let (etx, stderr) = mpsc::channel();
+        thread::spawn(move || {
+            let mut all = String::new();
+            let _ = stderr_pipe.read_to_string(&mut all);
+            let _ = etx.send(all);
+        });
+        let stdin = child.stdin.take();
+        Client {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+            stderr,
+        }
+    }
+
+    /// Types `text` on the client's stdin.
+    fn type_in(&mut self, text: &str) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(text.as_bytes());
+        }
+    }
+
+    /// Closes stdin (end of the piped script).
+    fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for an output line containing `want`; returns it.
+    fn wait_for(&mut self, want: &str) -> String {
+        let deadline = Instant::now() + LINE_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(want) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line containing {want:?}; output so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Waits for the client to exit; returns its exit code, all its stdout
+    /// and its stderr. Kills it (failing the test) after [`CLIENT_LIMIT`].
+    fn finish(mut self) -> (i32, String, String) {
+        let deadline = Instant::now() + CLIENT_LIMIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("poll client") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "client did not exit; output so far:\n{}",
+                    self.seen.join("\n")
+                );
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(1)) {
+            self.seen.push(line);
+        }
+        let stderr = self
+            .stderr
+            .recv_timeout(Duration::from_secs(1))
+            .unwrap_or_default();
+        (status.code().unwrap_or(-1), self.seen.join("\n"), stderr)
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a client as X with `script` piped in, then joins a raw opponent.
+fn client_vs_peer(server: &Server, script: &str) -> (Client, Peer) {
+    let mut client = Client::start(server.port, &[("TTT_NAME", "cli")]);
+    client.type_in(script);
+    client.close_stdin();
+    client.wait_for("Waiting for an opponent");
+    let mut peer = server.join("raw");
+    peer.expect("START O cli");
+    peer.expect("BOARD ......... X");
+    (client, peer)
+}
+
+/// The raw opponent answers each of the client's moves with its own.
+fn peer_replies(peer: &mut Peer, replies: &[u8]) {
+    for &cell in replies {
+        peer.expect_prefix("BOARD ");
+        peer.send(&cell.to_string());
+        peer.expect_prefix("BOARD ");
+    }
+}
+
+/// A whole game through piped stdin, which the client wins; lines read ahead
+/// wait for their prompts, and the rematch is declined.
+#[test]
+fn piped_game_the_client_wins() {
+    let server = Server::start(&[]);
+    let (client, mut peer) = client_vs_peer(&server, "1\n2\n3\nn\n");
+    peer_replies(&mut peer, &[4, 5]);
+    peer.expect_prefix("BOARD XXXOO");
+    peer.expect("RESULT LOSE LINE 1 2 3");
+    let (code, out, stderr) = client.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("You win! Three in a row on 1 2 3."), "{out}");
+    assert!(out.contains("Score: you 1, raw 0, ties 0."), "{out}");
+    assert!(out.contains(" X | X | X"), "{out}");
+}
+
+/// A whole game the client loses.
+#[test]
+fn piped_game_the_client_loses() {
+    let server = Server::start(&[]);
+    let (client, mut peer) = client_vs_peer(&server, "1\n2\n9\nn\n");
+    peer_replies(&mut peer, &[4, 5]);
+    peer.expect_prefix("BOARD ");
+    peer.send("6");
+    let (code, out, stderr) = client.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.contains("You lose: raw got three in a row on 4 5 6."),
+        "{out}"
+    );
+}
+
+/// A whole game that ends in a tie.
+#[test]
+fn piped_game_tie() {
+    let server = Server::start(&[]);
+    // X: 1 3 4 8 9, O: 2 5 6 7.
+    let (client, mut peer) = client_vs_peer(&server, "1\n3\n4\n8\n9\nn\n");
+    peer_replies(&mut peer, &[2, 5, 6, 7]);
+    let (code, out, stderr) = client.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("It's a tie"), "{out}");
+    assert!(out.contains("Score: you 0, raw 0, ties 1."), "{out}");
+}
+
+/// A non-number is refused locally with a hint and the prompt comes back;
+/// an occupied cell is the server's refusal, shown as it says.
+#[test]
+fn invalid_input_reprompts() {
+    let server = Server::start(&[]);
+    let (client, mut peer) = client_vs_peer(&server, "five\n5\n5\n1\nq\n");
+    peer.expect_prefix("BOARD ....X");
+    peer.send("9");
+    peer.expect_prefix("BOARD ");
+    peer.expect_prefix("BOARD X");
+    drop(peer);
+    let (code, out, _) = client.finish();
+    assert_eq!(code, 0);
+    assert!(out.contains("You win: raw disconnected."), "{out}");
+    assert!(out.contains("Type the number of an empty cell"), "{out}");
+    assert!(out.contains("Server: cell 5 is taken by X"), "{out}");
+    assert!(
+        out.matches("Your move (1-9, q to quit):").count() >= 4,
+        "{out}"
+    );
+}
+
+/// A scripted fake server on 127.0.0.1:0: greets, reads HELLO, then sends
+/// `lines` and closes (or holds the connection open with `hold`).
+fn fake_server(lines: &'static [&'static str], hold: Duration) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake server");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        serve_script(stream, lines, hold);
+    });
+    port
+}
+
+fn serve_script(mut stream: TcpStream, lines: &[&str], hold: Duration) {
+    let _ = stream.set_read_timeout(Some(LINE_TIMEOUT));
+    let _ = stream.write_all(b"WELCOME 1 fake\n");
+    let mut hello = String::new();
+    let _ = BufReader::new(stream.try_clone().expect("clone")).read_line(&mut hello);
+    for line in lines {
+        let _ = stream.write_all(format!("{line}\n").as_bytes());
+    }
+    thread::sleep(hold);
+}
+
+/// The client announces only the outcome the server sent: a board with three
+/// X in a row is not a win until the server says so, and here it says tie.
+#[test]
+fn outcome_shown_comes_only_from_the_server() {
+    let port = fake_server(
+        &[
+            "START X fake",
+            "BOARD XXXOO.... -",
+            "RESULT TIE",
+            "SCORE 0 0 1",
+            "BYE done",
+        ],
+        Duration::ZERO,
+    );
+    let client = Client::start(port, &[]);
+    let (code, out, _) = client.finish();
+    assert_eq!(code, 0);
+    assert!(out.contains("It's a tie"), "{out}");
+    assert!(
+        !out.contains("win"),
+        "the client decided a win on its own:\n{out}"
+    );
+}
+
+/// The server vanishing mid-game is "connection to server lost", exit 1,
+/// even while the client waits at the prompt.
+#[test]
+fn server_disconnect_mid_game() {
+    let port = fake_server(
+        &["START X fake", "BOARD ......... X"],
+        Duration::from_millis(200),
+    );
+    let mut client = Client::start(port, &[]);
+    client.wait_for(" 7 | 8 | 9");
+    let (code, _, stderr) = client.finish();
+    assert_eq!(code, 1);
+    assert_eq!(stderr.trim(), "error: connection to server lost");
+}
+
+/// A refused connection is one clear line and a non-zero exit.
+#[test]
+fn connection_refused() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let (code, out, stderr) = Client::start(port, &[]).finish();
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        stderr.trim(),
+        format!("error: no server at 127.0.0.1:{port}, is ttt-server running?")
+    );
+}
+
+/// A bad PORT is exit code 2 and one line naming the variable.
+#[test]
+fn bad_port() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttt-client"));
+    let out = cmd
+        .env("PORT", "abc")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run client");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("PORT") && stderr.contains("abc"),
+        "{stderr}"
+    );
+}
+
+/// A protocol version mismatch is reported with the server's words.
+#[test]
+fn version_mismatch() {
+    let port = fake_server(
+        &["ERR NOPROTO client speaks protocol 1, server speaks 2"],
+        Duration::ZERO,
+    );
+    let (code, _, stderr) = Client::start(port, &[]).finish();
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        "error: protocol version mismatch: client speaks protocol 1, server speaks 2"
+    );
+}
+
+/// An unknown host name is one clear line.
+#[test]
+fn unknown_host() {
+    let (code, _, stderr) = Client::start(1234, &[("HOST", "no-such-host.invalid")]).finish();
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: unknown host \"no-such-host.invalid\""),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+/// IPv6 literals and host names work.
+#[test]
+fn ipv6_literal_and_localhost() {
+    if TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    for host in ["::1", "localhost"] {
+        let listener = TcpListener::bind("[::1]:0").expect("bind ::1");
+        let port = listener.local_addr().expect("addr").port();
+        let v4 = TcpListener::bind(("127.0.0.1", port)).ok();
+        let server = thread::spawn(move || {
+            // localhost may resolve to either family; serve whichever is asked.
+            if let Some(v4) = v4 {
+                v4.set_nonblocking(true).expect("nonblocking");
+                listener.set_nonblocking(true).expect("nonblocking");
+                let deadline = Instant::now() + LINE_TIMEOUT;
+                while Instant::now() < deadline {
+                    for l in [&listener, &v4] {
+                        if let Ok((s, _)) = l.accept() {
+                            s.set_nonblocking(false).expect("blocking");
+                            serve_script(s, &["BYE ok"], Duration::ZERO);
+                            return;
+                        }
+                    }
+                    thread::sleep(Duration::from_millis(10));
+                }
+            } else if let Ok((s, _)) = listener.accept() {
+                serve_script(s, &["BYE ok"], Duration::ZERO);
+            }
+        });
+        let (code, out, stderr) = Client::start(port, &[("HOST", host)]).finish();
+        assert_eq!(code, 0, "HOST={host}: {stderr}");
+        assert!(out.contains("Server: ok"), "{out}");
+        server.join().expect("fake server");
+    }
+}
+
+/// A server busy with a game leaves the client in its backlog: after a few
+/// seconds without a greeting, the client says so.
+#[test]
+fn queued_client_is_told_it_waits() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut client = Client::start(port, &[]);
+    client.wait_for("you are in its queue");
+    drop(listener);
+}
+
+/// A client killed while waiting for an opponent (Ctrl-C) leaves no ghost:
+/// the next player is seated first and waits.
+#[test]
+fn killed_while_waiting_leaves_no_ghost() {
+    let server = Server::start(&[]);
+    let mut client = Client::start(server.port, &[("TTT_NAME", "cli")]);
+    client.wait_for("Waiting for an opponent");
+    drop(client);
+    thread::sleep(Duration::from_millis(100));
+    let mut next = server.join("next");
+    next.expect("WAIT");
+}

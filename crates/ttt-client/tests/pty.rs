@@ -1,0 +1,82 @@
+//! The client at a real (pseudo-)terminal: prompt, colours, quit confirmation.
+
+#[path = "../../ttt-server/tests/support/mod.rs"]
+mod support;
+
+use std::process::Command;
+
+use rexpect::error::Error;
+use rexpect::session::{PtySession, spawn_command};
+use support::Server;
+
+/// Starts the client in a pseudo-terminal against `server`, waiting as X.
+fn client_in_pty(server: &Server, no_color: bool) -> Result<PtySession, Error> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttt-client"));
+    cmd.env("HOST", "127.0.0.1")
+        .env("PORT", server.port.to_string())
+        .env("TTT_NAME", "tty")
+        .env("TERM", "xterm");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
+    let mut pty = spawn_command(cmd, Some(10_000))?;
+    pty.exp_string("Waiting for an opponent")?;
+    Ok(pty)
+}
+
+/// On a terminal: colours, a prompt on our turn only, and q asks before
+/// forfeiting; a confirmed quit is the server's forfeit, then a clean exit.
+#[test]
+fn interactive_prompt_colours_and_quit_confirmation() -> Result<(), Error> {
+    let server = Server::start(&[]);
+    let mut pty = client_in_pty(&server, false)?;
+    let mut peer = server.join("raw");
+    peer.expect("START O tty");
+    peer.expect("BOARD ......... X");
+    // Empty cells are dimmed numbers; the prompt follows.
+    pty.exp_string("\x1b[2m5\x1b[0m")?;
+    pty.exp_string("Your move (1-9, q to quit): ")?;
+    pty.send_line("5")?;
+    // Our X, in bold red, on the board the server sent back.
+    pty.exp_string("\x1b[1;31mX\x1b[0m")?;
+    peer.expect("BOARD ....X.... O");
+    pty.exp_string("Waiting for raw")?;
+    peer.send("1");
+    peer.expect("BOARD O...X.... X");
+    pty.exp_string("\x1b[1;34mO\x1b[0m")?;
+    pty.exp_string("Your move (1-9, q to quit): ")?;
+    pty.send_line("q")?;
+    pty.exp_string("Quit and forfeit this game? (y/n): ")?;
+    pty.send_line("n")?;
+    pty.exp_string("Your move (1-9, q to quit): ")?;
+    pty.send_line("q")?;
+    pty.exp_string("Quit and forfeit this game? (y/n): ")?;
+    pty.send_line("y")?;
+    pty.exp_string("You lose by forfeit: you quit.")?;
+    pty.exp_eof()?;
+    peer.expect("RESULT WIN FORFEIT QUIT");
+    Ok(())
+}
+
+/// NO_COLOR turns colours off even on a terminal; the board stays readable.
+#[test]
+fn no_color_on_a_terminal() -> Result<(), Error> {
+    let server = Server::start(&[]);
+    let mut pty = client_in_pty(&server, true)?;
+    let mut peer = server.join("raw");
+    peer.expect("START O tty");
+    let board = pty.exp_string("Your move (1-9, q to quit): ")?;
+    assert!(board.contains(" 1 | 2 | 3"), "{board:?}");
+    assert!(
+        !board.contains('\x1b'),
+        "escape codes despite NO_COLOR: {board:?}"
+    );
+    // Ctrl-D at the keyboard quits at once, forfeiting.
+    pty.send_control('d')?;
+    pty.exp_eof()?;
+    peer.expect("BOARD ......... X");
+    peer.expect("RESULT WIN FORFEIT QUIT");
+    Ok(())
+}
