@@ -4,21 +4,14 @@ use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
 use ttt_server::addresses::{join_commands, lan_addresses};
 use ttt_server::config::{Args, Settings};
 use ttt_server::lobby;
 
 fn main() -> ExitCode {
-    if let Err(e) = dotenvy::dotenv()
-        && !e.not_found()
-    {
-        eprintln!("error: .env: {e}");
-        return ExitCode::from(2);
-    }
-    let args = match Args::try_parse() {
+    let args: Args = match ttt_cli::start() {
         Ok(args) => args,
-        Err(e) => return usage_error(e),
+        Err(code) => return code,
     };
     init_logging(args.verbose, args.quiet);
     let addr = SocketAddr::new(args.bind, args.port);
@@ -90,34 +83,6 @@ fn bind_error(addr: SocketAddr, e: &io::Error) -> String {
         }
         _ => format!("cannot listen on {addr}: {e}"),
     }
-}
-
-/// Prints a flag or environment error as one line and returns exit code 2;
-/// `--help` and `--version` print as usual and succeed.
-fn usage_error(e: clap::Error) -> ExitCode {
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
-    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
-        return ExitCode::SUCCESS;
-    }
-    let rendered = e.render().to_string();
-    let mut line = rendered
-        .lines()
-        .next()
-        .unwrap_or("error: invalid arguments")
-        .to_owned();
-    // Name the environment variable too: the bad value may have come from it.
-    if let Some(ContextValue::String(flag)) = e.get(ContextKind::InvalidArg) {
-        let env = Args::command()
-            .get_arguments()
-            .find(|arg| flag.starts_with(&format!("--{}", arg.get_long().unwrap_or_default())))
-            .and_then(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
-        if let Some(env) = env {
-            line = line.replacen(&format!("'{flag}'"), &format!("'{flag}' (env {env})"), 1);
-        }
-    }
-    eprintln!("{line}");
-    ExitCode::from(2)
 }
 
 /// Logs to stderr, one timestamped line per event. `-v`/`-q` win over

@@ -393,6 +393,24 @@ fn bad_port_is_one_line_and_exit_2() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
+/// A malformed .env is exit code 2 and one line naming the file and line.
+#[test]
+fn malformed_env_file_names_the_line() {
+    let dir = std::env::temp_dir().join(format!("ttt-env-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join(".env"), "BIND=127.0.0.1\nPORT=\"12\nnot a line\n").expect("write .env");
+    let out = Command::new(env!("CARGO_BIN_EXE_ttt-server"))
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ttt-server");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(".env: cannot parse line 2"), "{stderr}");
+}
+
 /// A port already in use is one clear line and a non-zero exit.
 #[test]
 fn port_in_use_is_one_line() {

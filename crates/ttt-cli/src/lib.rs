@@ -1,0 +1,90 @@
+//! What `ttt-server` and `ttt-client` share at start-up: loading `.env`,
+//! parsing flags, and turning a configuration mistake into one line on stderr
+//! and exit code 2.
+//!
+//! Precedence is flag > environment > `.env` > default: `.env` is loaded
+//! first without overriding variables already set, then `clap` reads flags,
+//! falling back to the environment.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
+
+/// The exit code for a usage or configuration error, as `clap` and ripgrep use.
+pub const USAGE_EXIT: u8 = 2;
+
+/// Loads `.env`, then parses the flags into `A`. On any mistake, prints one
+/// line and returns the exit code to leave with (0 for `--help`/`--version`).
+pub fn start<A: Parser>() -> Result<A, ExitCode> {
+    if let Err(line) = load_dotenv() {
+        eprintln!("error: {line}");
+        return Err(ExitCode::from(USAGE_EXIT));
+    }
+    A::try_parse().map_err(usage_error::<A>)
+}
+
+/// Loads the first `.env` found in the current directory or its parents,
+/// without overriding variables already set. A missing file is fine; a
+/// malformed one is an error naming the file and the line.
+pub fn load_dotenv() -> Result<Option<PathBuf>, String> {
+    let Some(path) = find_dotenv() else {
+        return Ok(None);
+    };
+    match dotenvy::from_path(&path) {
+        Ok(()) => Ok(Some(path)),
+        Err(dotenvy::Error::LineParse(text, _)) => Err(format!(
+            "{}: cannot parse line {}: {:?}",
+            path.display(),
+            line_number(&path, &text),
+            text.lines().next().unwrap_or_default()
+        )),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn find_dotenv() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .map(|dir| dir.join(".env"))
+        .find(|path| path.is_file())
+}
+
+/// The 1-based line of `.env` where the unparsable `text` starts.
+fn line_number(path: &Path, text: &str) -> usize {
+    let contents = std::fs::read_to_string(path).unwrap_or_default();
+    let at = contents.find(text).unwrap_or(0);
+    contents[..at].matches('\n').count() + 1
+}
+
+/// Prints a flag or environment error as one line, naming the environment
+/// variable behind the flag, and returns exit code 2; `--help` and
+/// `--version` print as usual and succeed.
+pub fn usage_error<A: CommandFactory>(e: clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let mut line = rendered
+        .lines()
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_owned();
+    // The bad value may have come from the environment: say which variable.
+    if let Some(ContextValue::String(flag)) = e.get(ContextKind::InvalidArg) {
+        let env = A::command()
+            .get_arguments()
+            .find(|arg| {
+                arg.get_long()
+                    .is_some_and(|long| flag.starts_with(&format!("--{long} ")))
+            })
+            .and_then(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
+        if let Some(env) = env {
+            line = line.replacen(&format!("'{flag}'"), &format!("'{flag}' (env {env})"), 1);
+        }
+    }
+    eprintln!("{line}");
+    ExitCode::from(USAGE_EXIT)
+}
