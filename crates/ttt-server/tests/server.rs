@@ -398,7 +398,8 @@ fn bad_port_is_one_line_and_exit_2() {
 fn malformed_env_file_names_the_line() {
     let dir = std::env::temp_dir().join(format!("ttt-env-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join(".env"), "BIND=127.0.0.1\nPORT=\"12\nnot a line\n").expect("write .env");
+    std::fs::write(dir.join(".env"), "BIND=127.0.0.1\nPORT=\"12\nnot a line\n")
+        .expect("write .env");
     let out = Command::new(env!("CARGO_BIN_EXE_ttt-server"))
         .current_dir(&dir)
         .stdin(Stdio::null())

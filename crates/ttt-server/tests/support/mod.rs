@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long any single expected line may take. Generous for a loaded CI
@@ -15,36 +15,45 @@ use std::time::{Duration, Instant};
 pub const LINE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The `ttt-server` binary. Cargo names it for the server's own tests; other
-/// crates' tests (the client's) build it once and find it beside themselves.
+/// crates' tests (the client's) build it and find it beside themselves.
 pub fn server_binary() -> PathBuf {
-    if let Some(path) = option_env!("CARGO_BIN_EXE_ttt-server") {
-        return path.into();
+    match option_env!("CARGO_BIN_EXE_ttt-server") {
+        Some(path) => path.into(),
+        None => built("ttt-server", "--bin", "ttt-server"),
     }
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "ttt-server",
-                    "--bin",
-                    "ttt-server",
-                ])
-                .status()
-                .expect("run cargo build for ttt-server");
-            assert!(status.success(), "cargo build -p ttt-server failed");
-            // This test runs from target/<profile>/deps/; the binary is in target/<profile>/.
-            let exe = std::env::current_exe().expect("test executable path");
-            let dir = exe
-                .parent()
-                .and_then(|deps| deps.parent())
-                .expect("target profile dir");
-            dir.join(format!("ttt-server{}", std::env::consts::EXE_SUFFIX))
-        })
-        .clone()
+}
+
+/// An example program, e.g. `built_example("ttt-server", "echo-server")`.
+/// `cargo test` builds examples but does not tell tests where they are.
+pub fn built_example(package: &str, name: &str) -> PathBuf {
+    built(package, "--example", name)
+}
+
+/// Builds one target of `package` once per test process (a no-op when it is
+/// up to date) and returns its path in this test's target directory.
+fn built(package: &str, kind: &str, name: &str) -> PathBuf {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _one_build_at_a_time = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", package, kind, name])
+        .status()
+        .expect("run cargo build");
+    assert!(
+        status.success(),
+        "cargo build -p {package} {kind} {name} failed"
+    );
+    // This test runs from target/<profile>/deps/; binaries are in target/<profile>/.
+    let exe = std::env::current_exe().expect("test executable path");
+    let mut dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile dir")
+        .to_path_buf();
+    if kind == "--example" {
+        dir.push("examples");
+    }
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// A running server process, killed when dropped.
