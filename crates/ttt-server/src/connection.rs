@@ -45,11 +45,16 @@ impl Connection {
     /// A failed write (peer gone, or not reading for [`WRITE_TIMEOUT`]) shuts
     /// the socket down, so that this player's reader sees the end of the
     /// stream and reports [`Incoming::Closed`]: a failed write and a closed
-    /// connection then take the same path through the game loop.
-    pub fn send(&self, msg: &ServerMsg) {
-        if let Err(e) = write_message(&mut &self.stream, msg) {
-            log::debug!("{}: write failed ({e}); closing", self.peer);
-            self.shutdown();
+    /// connection then take the same path through the game loop, and callers
+    /// may ignore the returned flag (true if the kernel took the message).
+    pub fn send(&self, msg: &ServerMsg) -> bool {
+        match write_message(&mut &self.stream, msg) {
+            Ok(()) => true,
+            Err(e) => {
+                log::debug!("{}: write failed ({e}); closing", self.peer);
+                self.shutdown();
+                false
+            }
         }
     }
 
@@ -166,5 +171,50 @@ impl Read for DeadlineStream {
             None => {}
         }
         self.stream.read(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    /// A peer that never reads cannot block the server: once the socket
+    /// buffers are full, a write gives up after [`WRITE_TIMEOUT`] and the
+    /// connection is shut down (the peer, reading at last, finds its end).
+    #[test]
+    fn a_peer_that_never_reads_is_cut_off_after_the_write_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let peer = TcpStream::connect(addr).expect("connect");
+        let (stream, from) = listener.accept().expect("accept");
+        let conn = Connection::new(stream, from).expect("set up");
+        let msg = ServerMsg::Bye(ttt_protocol::Text::new(&"x".repeat(400)));
+        let start = Instant::now();
+        // Loopback buffers hold a few MiB at most; 100k messages is 40 MB.
+        let mut sent = 0;
+        while sent < 100_000 && conn.send(&msg) {
+            sent += 1;
+        }
+        let elapsed = start.elapsed();
+        assert!(sent < 100_000, "never blocked");
+        assert!(elapsed >= WRITE_TIMEOUT, "gave up early: {elapsed:?}");
+        // A write that makes a little progress restarts its timeout, so allow
+        // a few; what matters is that it ends.
+        assert!(elapsed < WRITE_TIMEOUT * 4, "took {elapsed:?}");
+        // The blocked write failed and shut the connection: writing fails now.
+        let after = (&conn.stream).write(b"x");
+        assert!(after.is_err(), "connection still open: {after:?}");
+        // The peer finally reads: everything queued, then the end of the stream.
+        peer.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let mut sink = Vec::new();
+        let read = (&peer).read_to_end(&mut sink);
+        assert!(
+            read.is_ok() || sink.len() > 1_000_000,
+            "{read:?} after {} bytes",
+            sink.len()
+        );
     }
 }

@@ -102,7 +102,7 @@ impl Player {
 
     /// Sends one message; a failure surfaces later as [`Incoming::Closed`].
     pub fn send(&self, msg: &ServerMsg) {
-        self.conn.send(msg);
+        let _ = self.conn.send(msg);
     }
 
     /// The peer address, for logs.

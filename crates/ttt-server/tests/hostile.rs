@@ -1,0 +1,214 @@
+//! Hostile input and faults against the real server binary: each test is one
+//! row of docs/RELIABILITY.md. After every misbehaving connection, the server
+//! must still serve the next player.
+
+mod support;
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use support::{Server, play};
+
+/// Checks the server still seats a new player normally.
+fn still_serving(server: &Server) {
+    let mut next = server.join("next");
+    next.expect("WAIT");
+}
+
+/// Random bytes instead of a handshake: an error, the connection closed, and
+/// the server goes on.
+#[test]
+fn random_bytes_are_refused_and_closed() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let bytes: Vec<u8> = (0..8192)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    peer.send_raw(&bytes);
+    let rest = peer.drain();
+    assert!(rest.contains("ERR "), "no error reply: {rest:?}");
+    still_serving(&server);
+}
+
+/// A mebibyte with no newline: refused after one buffer (512 bytes), not stored.
+#[test]
+fn megabyte_without_newline_is_too_long() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    peer.send_raw(&vec![b'a'; 1 << 20]);
+    peer.expect_prefix("ERR TOOLONG ");
+    still_serving(&server);
+}
+
+/// A line of exactly 512 bytes with its newline is read (and refused as
+/// malformed, the connection staying open); 513 bytes is too long.
+#[test]
+fn line_at_the_maximum_is_read_and_one_over_is_not() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    let mut at_max = vec![b'x'; 511];
+    at_max.push(b'\n');
+    peer.send_raw(&at_max);
+    peer.expect_prefix("ERR MALFORMED ");
+    peer.send("HELLO 1 ann");
+    peer.expect("WAIT");
+
+    // While ann waits, the server is accepting: the next connection is served.
+    let mut over = server.connect();
+    over.expect_prefix("WELCOME 1");
+    let mut one_over = vec![b'x'; 512];
+    one_over.push(b'\n');
+    over.send_raw(&one_over);
+    over.expect_prefix("ERR TOOLONG ");
+    over.expect_closed();
+}
+
+/// NUL bytes and other control characters are malformed, not fatal.
+#[test]
+fn nul_bytes_are_malformed() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    peer.send_raw(b"\0\0\0\n");
+    peer.expect_prefix("ERR MALFORMED ");
+    peer.send_raw(b"HELLO 1 a\0b\n");
+    peer.expect_prefix("ERR NAME ");
+    peer.send("HELLO 1 ann");
+    peer.expect("WAIT");
+}
+
+/// CRLF ends a line; a bare CR does not (it separates fields, like a space).
+#[test]
+fn bare_cr_is_not_a_line_ending() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    peer.send_raw(b"HELLO 1 ann\rQUIT\n");
+    peer.expect("ERR MALFORMED HELLO takes no more fields; unexpected \"QUIT\"");
+    peer.send_raw(b"HELLO 1 ann\r\n");
+    peer.expect("WAIT");
+}
+
+/// Messages in the wrong state: a move before HELLO, and a move while waiting
+/// for an opponent (answered when the game starts), are refused.
+#[test]
+fn moves_before_the_game_are_refused() {
+    let server = Server::start(&[]);
+    let mut x = server.connect();
+    x.expect_prefix("WELCOME 1");
+    x.send("MOVE 5");
+    x.expect_prefix("ERR STATE ");
+    x.send("YES");
+    x.expect_prefix("ERR STATE ");
+    x.send("HELLO 1 ann");
+    x.expect("WAIT");
+    x.send("MOVE 5");
+    // Sent well before the opponent arrives (one racing the START could be
+    // read as the first move: the server cannot tell when it was sent).
+    thread::sleep(Duration::from_millis(100));
+    let mut o = server.join("bob");
+    x.expect("ERR STATE the game has not started; waiting for an opponent");
+    x.expect("START X bob");
+    x.expect("BOARD ......... X");
+    o.expect("START O ann");
+    // The early move was not played.
+    o.expect("BOARD ......... X");
+}
+
+/// A client trickling one byte every 100 ms cannot stretch the handshake.
+#[test]
+fn slowloris_is_cut_at_the_handshake_deadline() {
+    let server = Server::start(&["--handshake-timeout", "500ms"]);
+    let mut peer = server.connect();
+    let start = Instant::now();
+    peer.expect_prefix("WELCOME 1");
+    for byte in b"HELLO 1 slowpoke\n" {
+        peer.send_raw(&[*byte]);
+        thread::sleep(Duration::from_millis(100));
+        if start.elapsed() > Duration::from_millis(1200) {
+            break;
+        }
+    }
+    let rest = peer.drain();
+    assert!(rest.starts_with("ERR TIMEOUT "), "{rest:?}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+    still_serving(&server);
+}
+
+/// A player who half-closes (shuts down writing) forfeits by disconnect but
+/// still reads the result.
+#[test]
+fn half_closed_player_forfeits_and_still_reads_the_result() {
+    let server = Server::start(&[]);
+    let (mut x, mut o) = server.pair("ann", "bob");
+    play(&mut x, &mut o, &[5]);
+    o.shutdown_write();
+    o.expect("RESULT LOSE FORFEIT DISCONNECT");
+    x.expect("RESULT WIN FORFEIT DISCONNECT");
+}
+
+/// A client that never reads, sending its moves blind, does not stall the
+/// game or the server.
+#[test]
+fn never_reading_client_does_not_stall_the_server() {
+    let server = Server::start(&[]);
+    let mut x = server.connect();
+    x.send_raw(b"HELLO 1 blind\nMOVE 1\n");
+    let mut o = server.join("bob");
+    o.expect("START O blind");
+    o.expect("BOARD ......... X");
+    o.expect("BOARD X........ O");
+    o.send("4");
+    o.expect("BOARD X..O..... X");
+    x.send_raw(b"MOVE 2\n");
+    o.expect("BOARD XX.O..... O");
+    o.send("5");
+    o.expect("BOARD XX.OO.... X");
+    x.send_raw(b"MOVE 3\n");
+    o.expect("BOARD XXXOO.... -");
+    o.expect("RESULT LOSE LINE 1 2 3");
+    o.expect("SCORE 0 1 0");
+    o.expect("REMATCH");
+    o.send("NO");
+    o.expect_prefix("BYE ");
+    drop(x);
+    still_serving(&server);
+}
+
+/// A disconnect while the rematch is offered ends the table with a goodbye.
+#[test]
+fn disconnect_during_the_rematch_offer() {
+    let server = Server::start(&[]);
+    let (mut x, mut o) = server.pair("ann", "bob");
+    play(&mut x, &mut o, &[1, 4, 2, 5, 3]);
+    for p in [&mut x, &mut o] {
+        p.expect_prefix("RESULT ");
+        p.expect_prefix("SCORE ");
+        p.expect("REMATCH");
+    }
+    x.send("YES");
+    drop(o);
+    x.expect("BYE bob left; thanks for playing");
+    x.expect_closed();
+    still_serving(&server);
+}
+
+/// A disconnect before HELLO costs the server nothing.
+#[test]
+fn disconnect_before_hello() {
+    let server = Server::start(&[]);
+    let mut peer = server.connect();
+    peer.expect_prefix("WELCOME 1");
+    peer.send_raw(b"HEL");
+    drop(peer);
+    still_serving(&server);
+}
