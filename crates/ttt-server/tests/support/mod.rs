@@ -141,7 +141,11 @@ pub struct Peer {
 
 impl Peer {
     pub fn connect(port: u16) -> Peer {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to server");
+        Peer::from_stream(TcpStream::connect(("127.0.0.1", port)).expect("connect to server"))
+    }
+
+    /// Wraps a connected stream, with [`LINE_TIMEOUT`] on reads.
+    pub fn from_stream(stream: TcpStream) -> Peer {
         stream
             .set_read_timeout(Some(LINE_TIMEOUT))
             .expect("set timeout");
