@@ -190,3 +190,53 @@ proptest! {
         }
     }
 }
+
+/// Valid messages, each ended by `\n` or `\r\n`, then arbitrary bytes.
+fn stream_of_messages() -> impl Strategy<Value = (Vec<ClientMsg>, Vec<u8>)> {
+    (
+        proptest::collection::vec((client_msg(), any::<bool>()), 0..20),
+        proptest::collection::vec(any::<u8>(), 0..700),
+    )
+        .prop_map(|(msgs, tail)| {
+            let mut bytes = Vec::new();
+            for (msg, crlf) in &msgs {
+                bytes.extend_from_slice(msg.to_string().as_bytes());
+                bytes.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" });
+            }
+            bytes.extend_from_slice(&tail);
+            (msgs.into_iter().map(|(m, _)| m).collect(), bytes)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any byte stream, split anywhere, yields its messages in order, then
+    /// lines that each parse to a message or a typed error, then a clean end
+    /// or exactly one typed framing error; never a panic.
+    #[test]
+    fn streams_yield_messages_then_one_end(
+        (msgs, bytes) in stream_of_messages(),
+        sizes in proptest::collection::vec(1usize..48, 1..6),
+    ) {
+        let mut reader = LineReader::new(Chunked { data: bytes, pos: 0, sizes, turn: 0 });
+        for expected in &msgs {
+            let line = reader.read_line();
+            prop_assert!(matches!(line, Ok(Some(_))), "{:?}", line.map(|l| l.map(str::to_owned)));
+            let parsed = line.ok().flatten().map(str::parse::<ClientMsg>);
+            prop_assert_eq!(parsed, Some(Ok(expected.clone())));
+        }
+        // The arbitrary tail: each line is a message or a ParseError, until
+        // the stream ends cleanly or with one FrameError.
+        loop {
+            match reader.read_line() {
+                Ok(Some(line)) => {
+                    let _: Result<ClientMsg, _> = line.parse();
+                }
+                Ok(None) => break,
+                Err(FrameError::TooLong | FrameError::InvalidUtf8 | FrameError::UnexpectedEof) => break,
+                Err(FrameError::Io(e)) => prop_assert!(false, "no I/O error from a byte slice: {e}"),
+            }
+        }
+    }
+}
