@@ -161,26 +161,30 @@ fn half_closed_player_forfeits_and_still_reads_the_result() {
 #[test]
 fn never_reading_client_does_not_stall_the_server() {
     let server = Server::start(&[]);
-    let mut x = server.connect();
-    x.send_raw(b"HELLO 1 blind\nMOVE 1\n");
-    let mut o = server.join("bob");
-    o.expect("START O blind");
-    o.expect("BOARD ......... X");
-    o.expect("BOARD X........ O");
-    o.send("4");
-    o.expect("BOARD X..O..... X");
-    x.send_raw(b"MOVE 2\n");
-    o.expect("BOARD XX.O..... O");
-    o.send("5");
-    o.expect("BOARD XX.OO.... X");
-    x.send_raw(b"MOVE 3\n");
-    o.expect("BOARD XXXOO.... -");
-    o.expect("RESULT LOSE LINE 1 2 3");
-    o.expect("SCORE 0 1 0");
-    o.expect("REMATCH");
-    o.send("NO");
-    o.expect_prefix("BYE ");
-    drop(x);
+    let mut x = server.join("ann");
+    x.expect("WAIT");
+    // The blind O sends each move when X's view shows it is O's turn, and
+    // never reads a byte.
+    let mut blind = server.connect();
+    blind.send("HELLO 1 blind");
+    x.expect("START X blind");
+    x.expect("BOARD ......... X");
+    x.send("1");
+    x.expect("BOARD X........ O");
+    blind.send("MOVE 4");
+    x.expect("BOARD X..O..... X");
+    x.send("2");
+    x.expect("BOARD XX.O..... O");
+    blind.send("MOVE 5");
+    x.expect("BOARD XX.OO.... X");
+    x.send("3");
+    x.expect("BOARD XXXOO.... -");
+    x.expect("RESULT WIN LINE 1 2 3");
+    x.expect("SCORE 1 0 0");
+    x.expect("REMATCH");
+    x.send("NO");
+    x.expect_prefix("BYE ");
+    drop(blind);
     still_serving(&server);
 }
 
