@@ -7,7 +7,7 @@
 
 use std::io::{self, BufRead, Read};
 use std::net::TcpStream;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::thread;
 
 use ttt_protocol::{FrameError, LineReader, ServerMsg};
@@ -32,7 +32,7 @@ pub enum Event {
 }
 
 /// Reads server lines until the connection ends.
-pub fn spawn_server_reader(stream: TcpStream, events: Sender<Event>) -> io::Result<()> {
+pub fn spawn_server_reader(stream: TcpStream, events: SyncSender<Event>) -> io::Result<()> {
     thread::Builder::new()
         .name("server reader".into())
         .spawn(move || {
@@ -57,7 +57,7 @@ pub fn spawn_server_reader(stream: TcpStream, events: Sender<Event>) -> io::Resu
 }
 
 /// Reads stdin lines until it ends.
-pub fn spawn_stdin_reader(events: Sender<Event>) -> io::Result<()> {
+pub fn spawn_stdin_reader(events: SyncSender<Event>) -> io::Result<()> {
     thread::Builder::new()
         .name("stdin reader".into())
         .spawn(move || {

@@ -35,7 +35,8 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     let stream = connect(&args.host, args.port, CONNECT_TIMEOUT)?;
     stream.set_nodelay(true)?;
-    let (events_tx, events) = mpsc::channel();
+    // Bounded: a server flooding lines waits for the screen to keep up.
+    let (events_tx, events) = mpsc::sync_channel(64);
     spawn_server_reader(stream.try_clone()?, events_tx.clone())?;
     spawn_stdin_reader(events_tx)?;
     let stdout = io::stdout();

@@ -13,6 +13,7 @@
 //! - [`table`]: games and rematches between two players, the turn clock,
 //!   results and scores;
 //! - [`game`]: the rules, pure: legal moves, wins, ties;
+//! - [`strikes`]: refused messages in a row, and cutting off abusers;
 //! - [`config`] and [`addresses`]: settings, and the start-up hint telling
 //!   the host which address to give the other player.
 //!
@@ -24,4 +25,5 @@ pub mod connection;
 pub mod game;
 pub mod lobby;
 pub mod player;
+pub mod strikes;
 pub mod table;

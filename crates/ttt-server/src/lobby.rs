@@ -17,7 +17,15 @@ use ttt_protocol::{ClientMsg, ErrorCode, FrameError, PROTOCOL_VERSION, ServerMsg
 use crate::config::Settings;
 use crate::connection::{Connection, Incoming};
 use crate::player::{Greeted, Player, Seat, SeatEvent};
-use crate::table::{MAX_STRIKES, Table};
+use crate::strikes::{MAX_STRIKES, Strikes, abuse_error};
+use crate::table::Table;
+
+/// How many events a table's queue holds before the reader threads wait.
+///
+/// Bounded so that a player who floods lines while the lobby is blocked in
+/// `accept` (nobody consuming) is held back by TCP flow control instead of
+/// growing the queue without limit. A game never comes near it.
+pub const EVENT_QUEUE: usize = 64;
 
 /// Serves tables forever, one at a time, on an already bound listener.
 ///
@@ -45,7 +53,7 @@ fn seat_two_players(
 ) -> ([Player; 2], Receiver<SeatEvent>) {
     let mut candidate = accept_greeted(listener, settings);
     loop {
-        let (events_tx, events) = mpsc::channel();
+        let (events_tx, events) = mpsc::sync_channel(EVENT_QUEUE);
         candidate.conn.send(&ServerMsg::Wait);
         log::info!(
             "{}: {} waits for an opponent",
@@ -63,6 +71,9 @@ fn seat_two_players(
         let second = accept_greeted(listener, settings);
         if waiting_player_left(&first, &events) {
             log::info!("{}: {} left while waiting", first.peer(), first.name());
+            // The receiver goes first: a reader blocked on a full queue then
+            // fails its send and ends, so dropping `first` can join it.
+            drop(events);
             drop(first);
             candidate = second;
             continue;
@@ -70,8 +81,8 @@ fn seat_two_players(
         match Player::seat(second, Seat::Second, events_tx) {
             Ok(second) => return ([first, second], events),
             Err(e) => {
-                // The first player keeps waiting for a new second, in a new seat.
-                log::error!("cannot start a reader thread: {e}");
+                log::error!("cannot start a reader thread: {e}; starting the lobby over");
+                drop(events);
                 drop(first);
                 candidate = accept_greeted(listener, settings);
             }
@@ -79,22 +90,36 @@ fn seat_two_players(
     }
 }
 
-/// Drains what the waiting player sent; true if they quit or disconnected.
+/// Drains what the waiting player sent; true if they quit, disconnected, or
+/// sent more refused messages than [`MAX_STRIKES`] (closed for abuse).
 /// Anything else they sent while waiting is refused now, before the game.
 fn waiting_player_left(first: &Player, events: &Receiver<SeatEvent>) -> bool {
+    let mut strikes = Strikes::default();
     while let Ok((_, incoming)) = events.try_recv() {
-        match incoming {
-            Incoming::Msg(ClientMsg::Quit) => return true,
-            incoming if incoming.is_final() => return true,
-            Incoming::Msg(_) => first.send(&ServerMsg::Error {
-                code: ErrorCode::State,
-                text: Text::new("the game has not started; waiting for an opponent"),
-            }),
-            Incoming::Invalid(e) => first.send(&ServerMsg::Error {
-                code: ErrorCode::for_parse_error(&e),
-                text: Text::new(&e.to_string()),
-            }),
-            _ => {}
+        let (code, text) = match incoming {
+            Incoming::Msg(ClientMsg::Quit) | Incoming::Closed | Incoming::TimedOut => return true,
+            Incoming::Broken(code, e) => {
+                first.send(&ServerMsg::Error {
+                    code,
+                    text: Text::new(&e.to_string()),
+                });
+                return true;
+            }
+            Incoming::Msg(_) => (
+                ErrorCode::State,
+                "the game has not started; waiting for an opponent".to_owned(),
+            ),
+            Incoming::Invalid(e) => (ErrorCode::for_parse_error(&e), e.to_string()),
+        };
+        first.send(&ServerMsg::Error {
+            code,
+            text: Text::new(&text),
+        });
+        if strikes.hit() {
+            // A flood: without this, a client that keeps sending would keep
+            // this loop (and the lobby) busy forever.
+            first.send(&abuse_error());
+            return true;
         }
     }
     false
@@ -174,7 +199,7 @@ fn greet(
             text: Text::new(text),
         })
     };
-    let mut strikes = 0;
+    let mut strikes = Strikes::default();
     loop {
         // Every arm that does not return refused the line: one strike.
         match inbound.read_incoming() {
@@ -218,12 +243,8 @@ fn greet(
             }
             Incoming::Closed => return Err(HandshakeError::Closed),
         };
-        strikes += 1;
-        if strikes >= MAX_STRIKES {
-            error(
-                ErrorCode::Abuse,
-                &format!("{MAX_STRIKES} refused messages in a row; closing"),
-            );
+        if strikes.hit() {
+            conn.send(&abuse_error());
             return Err(HandshakeError::Abuse);
         }
     }

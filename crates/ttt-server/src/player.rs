@@ -9,7 +9,7 @@
 //! clock. Only the game loop writes to sockets.
 
 use std::io;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::thread::{self, JoinHandle};
 
 use ttt_protocol::{Name, ServerMsg};
@@ -71,7 +71,9 @@ pub struct Player {
 impl Player {
     /// Seats a greeted connection and starts its reader thread, which sends
     /// each event to `events` until the connection ends or nobody listens.
-    pub fn seat(greeted: Greeted, seat: Seat, events: Sender<SeatEvent>) -> io::Result<Player> {
+    /// The queue is bounded: when it is full the thread waits, and so, by TCP
+    /// flow control, does a flooding client.
+    pub fn seat(greeted: Greeted, seat: Seat, events: SyncSender<SeatEvent>) -> io::Result<Player> {
         let Greeted {
             name,
             conn,

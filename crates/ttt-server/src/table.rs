@@ -17,11 +17,7 @@ use crate::config::Settings;
 use crate::connection::Incoming;
 use crate::game::{Game, MoveError, Progress};
 use crate::player::{Player, Seat, SeatEvent};
-
-/// How many refused messages in a row a player may send before the server
-/// closes the connection (`ERR ABUSE`). Generous for a person mistyping in
-/// `nc`; a client stuck in a loop of bad messages is cut off quickly.
-pub const MAX_STRIKES: u32 = 10;
+use crate::strikes::{MAX_STRIKES, Strikes, abuse_error};
 
 /// Turn-clock warnings: the mover is sent `CLOCK <s>` when this much time is
 /// left, for each value below the turn timeout.
@@ -29,13 +25,16 @@ pub const CLOCK_WARNINGS: [Duration; 2] = [Duration::from_secs(30), Duration::fr
 
 /// Two players at one table.
 pub struct Table {
-    players: [Player; 2],
+    /// Declared before `players` so that it is dropped first: a reader
+    /// thread blocked on a full queue then ends, and `Player`'s drop can
+    /// join it.
     events: Receiver<SeatEvent>,
+    players: [Player; 2],
     turn_timeout: Option<Duration>,
     /// The score from each seat's side.
     scores: [Score; 2],
     /// Refused messages in a row, per seat.
-    strikes: [u32; 2],
+    strikes: [Strikes; 2],
     /// For logs: the number of the table since the server started.
     number: u64,
 }
@@ -67,7 +66,7 @@ impl Table {
             events,
             turn_timeout: settings.turn_timeout,
             scores: [Score::default(); 2],
-            strikes: [0; 2],
+            strikes: [Strikes::default(); 2],
             number,
         }
     }
@@ -162,7 +161,7 @@ impl Table {
                 };
                 match game.play(mark_of(seat), cell) {
                     Ok(progress) => {
-                        self.strikes[seat.index()] = 0;
+                        self.strikes[seat.index()].clear();
                         log::debug!(
                             "table {}: {} ({}) plays {cell}",
                             self.number,
@@ -283,7 +282,7 @@ impl Table {
             match incoming {
                 Incoming::Msg(ClientMsg::Rematch(true)) if answers[seat.index()].is_none() => {
                     answers[seat.index()] = Some(true);
-                    self.strikes[seat.index()] = 0;
+                    self.strikes[seat.index()].clear();
                 }
                 Incoming::Msg(ClientMsg::Rematch(false) | ClientMsg::Quit) => {
                     break (seat, "declined the rematch");
@@ -368,22 +367,14 @@ impl Table {
                 text: Text::new(text),
             },
         );
-        let strikes = &mut self.strikes[seat.index()];
-        *strikes += 1;
-        if *strikes < MAX_STRIKES {
+        if !self.strikes[seat.index()].hit() {
             return false;
         }
         log::info!(
             "{}: {MAX_STRIKES} refused messages in a row; closing",
             self.player(seat).peer()
         );
-        self.send(
-            seat,
-            &ServerMsg::Error {
-                code: ErrorCode::Abuse,
-                text: Text::new(&format!("{MAX_STRIKES} refused messages in a row; closing")),
-            },
-        );
+        self.send(seat, &abuse_error());
         true
     }
 

@@ -277,16 +277,6 @@ fn scripted_game(server: &Server, n: usize) -> usize {
     1
 }
 
-fn status_field(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 fn fd_count(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|d| d.count())
@@ -297,7 +287,7 @@ fn fd_count(pid: u32) -> usize {
 fn settled(pid: u32, baseline: (usize, u64)) -> (usize, u64) {
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
-        let now = (fd_count(pid), status_field(pid, "Threads:"));
+        let now = (fd_count(pid), support::status_kib(pid, "Threads:"));
         if now == baseline || Instant::now() > deadline {
             return now;
         }
@@ -312,7 +302,7 @@ fn chaos_leaves_the_server_whole() {
     let mut server = Server::start(&["--handshake-timeout", HANDSHAKE, "--turn-timeout", "5"]);
     let pid = server.pid();
     let port = server.port;
-    let baseline = (fd_count(pid), status_field(pid, "Threads:"));
+    let baseline = (fd_count(pid), support::status_kib(pid, "Threads:"));
     let started = Instant::now();
     let next_hostile = AtomicUsize::new(0);
     let next_game = AtomicUsize::new(0);
@@ -346,8 +336,8 @@ fn chaos_leaves_the_server_whole() {
     let chaos_time = started.elapsed();
 
     assert!(server.is_running(), "the server died");
-    let peak_rss = status_field(pid, "VmHWM:");
-    let before_fresh = (fd_count(pid), status_field(pid, "Threads:"));
+    let peak_rss = support::status_kib(pid, "VmHWM:");
+    let before_fresh = (fd_count(pid), support::status_kib(pid, "Threads:"));
     // A fresh game completes normally.
     {
         let (mut x, mut o) = seat_pair(&server, "fresh", "game");

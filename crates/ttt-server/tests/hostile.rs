@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -215,4 +216,40 @@ fn disconnect_before_hello() {
     peer.send_raw(b"HEL");
     drop(peer);
     still_serving(&server);
+}
+
+/// A waiting player flooding lines while the lobby is blocked in `accept`
+/// cannot grow the server's memory (the event queue is bounded, so TCP flow
+/// control holds the flood back), and is cut off for abuse when the next
+/// player arrives, who then waits as the first player.
+#[test]
+fn flooding_while_waiting_is_bounded_and_cut_off() {
+    let server = Server::start(&[]);
+    let mut flooder = server.join("flood");
+    flooder.expect("WAIT");
+    let mut writer = flooder.try_clone_stream();
+    let flood = thread::spawn(move || {
+        let chunk = "x\n".repeat(32 * 1024);
+        // 32 MiB at most; the writes stall once the server stops reading.
+        for _ in 0..512 {
+            if writer.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    thread::sleep(Duration::from_millis(500));
+    let rss = support::status_kib(server.pid(), "VmRSS:");
+    assert!(
+        rss < 16 * 1024,
+        "server RSS grew to {rss} KiB under a flood"
+    );
+    let mut next = server.join("next");
+    next.expect("WAIT");
+    let said = flooder.drain();
+    assert!(
+        said.contains("ERR ABUSE "),
+        "{:?}",
+        &said[said.len().saturating_sub(200)..]
+    );
+    let _ = flood.join();
 }

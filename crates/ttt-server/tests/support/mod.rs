@@ -219,6 +219,11 @@ impl Peer {
         }
     }
 
+    /// A second handle on the socket, e.g. to write from another thread.
+    pub fn try_clone_stream(&self) -> TcpStream {
+        self.stream.try_clone().expect("clone stream")
+    }
+
     /// Half-closes: no more sending, still reading.
     pub fn shutdown_write(&self) {
         let _ = self.stream.shutdown(Shutdown::Write);
@@ -253,4 +258,15 @@ pub fn play(mover: &mut Peer, other: &mut Peer, moves: &[u8]) -> String {
         players.swap(0, 1);
     }
     last
+}
+
+/// A `/proc/<pid>/status` field in KiB (or a plain count, like `Threads:`).
+pub fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
