@@ -7,6 +7,7 @@
 
 use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{
@@ -21,7 +22,8 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The writing half of a player's connection.
 #[derive(Debug)]
 pub struct Connection {
-    stream: TcpStream,
+    /// Shared only weakly, with [`crate::shutdown`], to say goodbye on a stop.
+    stream: Arc<TcpStream>,
     peer: SocketAddr,
 }
 
@@ -32,6 +34,8 @@ impl Connection {
     pub fn new(stream: TcpStream, peer: SocketAddr) -> io::Result<Connection> {
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        let stream = Arc::new(stream);
+        crate::shutdown::register(&stream);
         Ok(Connection { stream, peer })
     }
 
@@ -48,7 +52,7 @@ impl Connection {
     /// connection then take the same path through the game loop, and callers
     /// may ignore the returned flag (true if the kernel took the message).
     pub fn send(&self, msg: &ServerMsg) -> bool {
-        match write_message(&mut &self.stream, msg) {
+        match write_message(&mut &*self.stream, msg) {
             Ok(()) => true,
             Err(e) => {
                 log::debug!("{}: write failed ({e}); closing", self.peer);
@@ -204,7 +208,7 @@ mod tests {
         // a few; what matters is that it ends.
         assert!(elapsed < WRITE_TIMEOUT * 4, "took {elapsed:?}");
         // The blocked write failed and shut the connection: writing fails now.
-        let after = (&conn.stream).write(b"x");
+        let after = (&*conn.stream).write(b"x");
         assert!(after.is_err(), "connection still open: {after:?}");
         // The peer finally reads: everything queued, then the end of the stream.
         peer.set_read_timeout(Some(Duration::from_secs(5)))

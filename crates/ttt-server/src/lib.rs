@@ -15,7 +15,8 @@
 //! - [`game`]: the rules, pure: legal moves, wins, ties;
 //! - [`strikes`]: refused messages in a row, and cutting off abusers;
 //! - [`config`] and [`addresses`]: settings, and the start-up hint telling
-//!   the host which address to give the other player.
+//!   the host which address to give the other player;
+//! - [`shutdown`]: `BYE` to every player when the server is stopped.
 //!
 //! The wire format is `ttt-protocol`'s; see `docs/PROTOCOL.md`.
 
@@ -25,5 +26,6 @@ pub mod connection;
 pub mod game;
 pub mod lobby;
 pub mod player;
+pub mod shutdown;
 pub mod strikes;
 pub mod table;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ttt_server::addresses::{join_commands, lan_addresses};
 use ttt_server::config::{Args, Settings};
-use ttt_server::lobby;
+use ttt_server::{lobby, shutdown};
 
 fn main() -> ExitCode {
     let args: Args = match ttt_cli::start() {
@@ -29,6 +29,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let stop = ctrlc::set_handler(|| {
+        let told = shutdown::say_goodbye();
+        log::info!("stopping; told {told} player(s) goodbye");
+        std::process::exit(0);
+    });
+    if let Err(e) = stop {
+        log::warn!("cannot catch Ctrl-C ({e}); players will not be told when the server stops");
+    }
     print_join_hint(bound);
     lobby::serve(&listener, &Settings::from(&args));
     ExitCode::SUCCESS

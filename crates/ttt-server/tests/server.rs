@@ -360,6 +360,24 @@ fn pipelined_lines_and_crlf() {
     o.expect_prefix("ERR TURN ");
 }
 
+/// Stopping the server (Ctrl-C or kill) tells every player why, then exits 0.
+#[test]
+fn stopping_the_server_says_goodbye() {
+    for signal in ["INT", "TERM"] {
+        let mut server = Server::start(&[]);
+        let (mut x, mut o) = server.pair("ann", "bob");
+        assert_eq!(
+            server.signal(signal),
+            Some(0),
+            "exit code after SIG{signal}"
+        );
+        for p in [&mut x, &mut o] {
+            p.expect("BYE server shutting down");
+            p.expect_closed();
+        }
+    }
+}
+
 /// Runs the server binary with `args` and `env`, expecting a quick failure.
 fn run_failing(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttt-server"));

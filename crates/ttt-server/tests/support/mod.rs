@@ -120,6 +120,24 @@ impl Server {
         self.child.id()
     }
 
+    /// Sends a signal (`INT`, `TERM`) with `kill`, and waits up to 5 s for the
+    /// process to exit; returns its exit code.
+    pub fn signal(&mut self, signal: &str) -> Option<i32> {
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -{signal} failed");
+        let deadline = Instant::now() + LINE_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
