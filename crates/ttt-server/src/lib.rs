@@ -10,6 +10,8 @@
 //!   bytes; turns lines into [`connection::Incoming`] events;
 //! - [`player`]: a seated player, with a reader thread feeding the table's
 //!   channel (why threads: see the module docs);
+//! - [`doorbell`]: how a waiting player who leaves wakes the lobby out of
+//!   `accept`;
 //! - [`table`]: games and rematches between two players, the turn clock,
 //!   results and scores;
 //! - [`game`]: the rules, pure: legal moves, wins, ties;
@@ -23,6 +25,7 @@
 pub mod addresses;
 pub mod config;
 pub mod connection;
+pub mod doorbell;
 pub mod game;
 pub mod lobby;
 pub mod player;

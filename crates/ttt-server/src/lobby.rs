@@ -4,6 +4,10 @@
 //! `accept`, so newcomers wait in the kernel's listen backlog (their TCP
 //! connection is established, but no `WELCOME` arrives) until the table
 //! empties. That is the blocking-I/O lesson this project grew from.
+//!
+//! While the first player waits for an opponent, the lobby blocks in
+//! `accept`; the waiter's reader thread wakes it with the
+//! [`Doorbell`] if they leave.
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -16,6 +20,7 @@ use ttt_protocol::{ClientMsg, ErrorCode, FrameError, PROTOCOL_VERSION, ServerMsg
 
 use crate::config::Settings;
 use crate::connection::{Connection, Incoming};
+use crate::doorbell::Doorbell;
 use crate::player::{Greeted, Player, Seat, SeatEvent};
 use crate::strikes::{MAX_STRIKES, Strikes, abuse_error};
 use crate::table::Table;
@@ -41,18 +46,20 @@ pub fn serve(listener: &TcpListener, settings: &Settings) {
 
 /// Accepts until two players are seated, the first told to `WAIT`.
 ///
-/// A first player who leaves while waiting is noticed when the next player
-/// has said hello (a blocked `accept` cannot be interrupted), and is dropped
-/// then: the newcomer takes the first seat instead of being paired with a ghost.
-/// (A waiter who leaves in the very instant the newcomer says hello, before
-/// its reader thread has reported it, is seen one step later: the game starts
-/// and ends at once with a forfeit by disconnect.)
+/// A first player who leaves while waiting rings the [`Doorbell`], which
+/// wakes `accept`; the lobby then closes their socket and seats the next
+/// arrival first, instead of pairing them with a ghost. The check is made
+/// after every `accept` and again after the second player's handshake, which
+/// can take a while. (A waiter who leaves in the very instant the newcomer
+/// says hello, before its reader thread has reported it, is seen one step
+/// later: the game starts and ends at once with a forfeit by disconnect.)
 fn seat_two_players(
     listener: &TcpListener,
     settings: &Settings,
 ) -> ([Player; 2], Receiver<SeatEvent>) {
+    let bound = listener.local_addr().ok();
     let mut candidate = accept_greeted(listener, settings);
-    loop {
+    'seating: loop {
         let (events_tx, events) = mpsc::sync_channel(EVENT_QUEUE);
         candidate.conn.send(&ServerMsg::Wait);
         log::info!(
@@ -60,7 +67,9 @@ fn seat_two_players(
             candidate.conn.peer(),
             candidate.name
         );
-        let first = match Player::seat(candidate, Seat::First, events_tx.clone()) {
+        let doorbell = bound.map(Doorbell::new);
+        let first = match Player::seat(candidate, Seat::First, events_tx.clone(), doorbell.clone())
+        {
             Ok(player) => player,
             Err(e) => {
                 log::error!("cannot start a reader thread: {e}");
@@ -68,26 +77,50 @@ fn seat_two_players(
                 continue;
             }
         };
-        let second = accept_greeted(listener, settings);
-        if waiting_player_left(&first, &events) {
-            log::info!("{}: {} left while waiting", first.peer(), first.name());
-            // The receiver goes first: a reader blocked on a full queue then
-            // fails its send and ends, so dropping `first` can join it.
-            drop(events);
-            drop(first);
-            candidate = second;
-            continue;
-        }
-        match Player::seat(second, Seat::Second, events_tx) {
-            Ok(second) => return ([first, second], events),
-            Err(e) => {
-                log::error!("cannot start a reader thread: {e}; starting the lobby over");
-                drop(events);
-                drop(first);
-                candidate = accept_greeted(listener, settings);
+        loop {
+            let (stream, peer) = accept(listener);
+            if waiting_player_left(&first, &events) {
+                release(first, events);
+                // The connection just accepted (often the doorbell itself) may
+                // be the next player.
+                candidate = match greet_logged(stream, peer, settings) {
+                    Some(greeted) => greeted,
+                    None => accept_greeted(listener, settings),
+                };
+                continue 'seating;
+            }
+            let Some(second) = greet_logged(stream, peer, settings) else {
+                continue;
+            };
+            // The first may have left during the newcomer's handshake.
+            if waiting_player_left(&first, &events) {
+                release(first, events);
+                candidate = second;
+                continue 'seating;
+            }
+            if let Some(doorbell) = &doorbell {
+                doorbell.disarm();
+            }
+            match Player::seat(second, Seat::Second, events_tx, None) {
+                Ok(second) => return ([first, second], events),
+                Err(e) => {
+                    log::error!("cannot start a reader thread: {e}; starting the lobby over");
+                    release(first, events);
+                    candidate = accept_greeted(listener, settings);
+                    continue 'seating;
+                }
             }
         }
     }
+}
+
+/// Lets a waiting player go: closes their socket and joins their reader.
+fn release(first: Player, events: Receiver<SeatEvent>) {
+    log::info!("{}: {} left while waiting", first.peer(), first.name());
+    // The receiver goes first: a reader blocked on a full queue then fails
+    // its send and ends, so dropping `first` can join it.
+    drop(events);
+    drop(first);
 }
 
 /// Drains what the waiting player sent; true if they quit, disconnected, or
@@ -128,22 +161,40 @@ fn waiting_player_left(first: &Player, events: &Receiver<SeatEvent>) -> bool {
 /// Accepts connections until one completes the handshake.
 fn accept_greeted(listener: &TcpListener, settings: &Settings) -> Greeted {
     loop {
-        let (stream, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
+        let (stream, peer) = accept(listener);
+        if let Some(greeted) = greet_logged(stream, peer, settings) {
+            return greeted;
+        }
+    }
+}
+
+/// Accepts one connection, retrying after errors.
+fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
+    loop {
+        match listener.accept() {
+            Ok((stream, peer)) => {
+                log::info!("{peer}: connected");
+                return (stream, peer);
+            }
             Err(e) => {
                 // Typically out of file descriptors: back off rather than spin.
                 log::warn!("accept failed: {e}");
                 thread::sleep(Duration::from_millis(100));
-                continue;
             }
-        };
-        log::info!("{peer}: connected");
-        match greet(stream, peer, settings) {
-            Ok(greeted) => {
-                log::info!("{peer}: hello from {}", greeted.name);
-                return greeted;
-            }
-            Err(e) => log::info!("{peer}: dropped; {e}"),
+        }
+    }
+}
+
+/// Greets a connection, logging the outcome.
+fn greet_logged(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> Option<Greeted> {
+    match greet(stream, peer, settings) {
+        Ok(greeted) => {
+            log::info!("{peer}: hello from {}", greeted.name);
+            Some(greeted)
+        }
+        Err(e) => {
+            log::info!("{peer}: dropped; {e}");
+            None
         }
     }
 }

@@ -12,9 +12,10 @@ use std::io;
 use std::sync::mpsc::SyncSender;
 use std::thread::{self, JoinHandle};
 
-use ttt_protocol::{Name, ServerMsg};
+use ttt_protocol::{ClientMsg, Name, ServerMsg};
 
 use crate::connection::{Connection, Inbound, Incoming};
+use crate::doorbell::Doorbell;
 
 /// Which of the two players at the table: the first to arrive or the second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +74,15 @@ impl Player {
     /// each event to `events` until the connection ends or nobody listens.
     /// The queue is bounded: when it is full the thread waits, and so, by TCP
     /// flow control, does a flooding client.
-    pub fn seat(greeted: Greeted, seat: Seat, events: SyncSender<SeatEvent>) -> io::Result<Player> {
+    ///
+    /// A waiting player's `doorbell` is rung when they leave (`QUIT` or the
+    /// end of the stream), to wake the lobby out of `accept`.
+    pub fn seat(
+        greeted: Greeted,
+        seat: Seat,
+        events: SyncSender<SeatEvent>,
+        doorbell: Option<Doorbell>,
+    ) -> io::Result<Player> {
         let Greeted {
             name,
             conn,
@@ -85,7 +94,13 @@ impl Player {
                 loop {
                     let event = inbound.read_incoming();
                     let last = event.is_final();
-                    if events.send((seat, event)).is_err() || last {
+                    let leaving = last || matches!(event, Incoming::Msg(ClientMsg::Quit));
+                    let delivered = events.send((seat, event)).is_ok();
+                    // After the event is queued, so the woken lobby finds it.
+                    if leaving && let Some(doorbell) = &doorbell {
+                        doorbell.ring();
+                    }
+                    if !delivered || last {
                         break;
                     }
                 }

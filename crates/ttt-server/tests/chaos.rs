@@ -277,17 +277,11 @@ fn scripted_game(server: &Server, n: usize) -> usize {
     1
 }
 
-fn fd_count(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
 /// Polls until the server is back to `baseline` fds and threads, or 3 s pass.
 fn settled(pid: u32, baseline: (usize, u64)) -> (usize, u64) {
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
-        let now = (fd_count(pid), support::status_kib(pid, "Threads:"));
+        let now = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
         if now == baseline || Instant::now() > deadline {
             return now;
         }
@@ -302,7 +296,7 @@ fn chaos_leaves_the_server_whole() {
     let mut server = Server::start(&["--handshake-timeout", HANDSHAKE, "--turn-timeout", "5"]);
     let pid = server.pid();
     let port = server.port;
-    let baseline = (fd_count(pid), support::status_kib(pid, "Threads:"));
+    let baseline = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
     let started = Instant::now();
     let next_hostile = AtomicUsize::new(0);
     let next_game = AtomicUsize::new(0);
@@ -337,7 +331,7 @@ fn chaos_leaves_the_server_whole() {
 
     assert!(server.is_running(), "the server died");
     let peak_rss = support::status_kib(pid, "VmHWM:");
-    let before_fresh = (fd_count(pid), support::status_kib(pid, "Threads:"));
+    let before_fresh = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
     // A fresh game completes normally.
     {
         let (mut x, mut o) = seat_pair(&server, "fresh", "game");

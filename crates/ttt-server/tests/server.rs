@@ -250,15 +250,20 @@ fn turn_clock_warns_before_the_timeout() {
     o.expect("BOARD ....X.... O");
 }
 
-/// A first player who leaves while waiting is never paired as a ghost.
+/// A first player who leaves while waiting is never paired as a ghost, and
+/// the server closes their socket at once, before anyone else arrives.
 #[test]
 fn first_player_leaving_while_waiting_is_not_paired() {
     let server = Server::start(&[]);
+    let idle_fds = support::fd_count(server.pid());
     let mut ghost = server.join("ghost");
     ghost.expect("WAIT");
+    assert!(support::fd_count(server.pid()) > idle_fds);
     drop(ghost);
-    // Leaving must happen before the next arrival; see `seat_two_players`.
-    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        support::wait_until(|| support::fd_count(server.pid()) == idle_fds),
+        "the waiter's socket is still open"
+    );
     let mut ann = server.join("ann");
     // ann takes the first seat and waits, rather than playing a ghost.
     ann.expect("WAIT");
@@ -267,15 +272,14 @@ fn first_player_leaving_while_waiting_is_not_paired() {
     bob.expect("START O ann");
 }
 
-/// A waiting player can cancel with QUIT.
+/// A waiting player can cancel with QUIT: the server closes the connection.
 #[test]
 fn waiting_player_can_quit() {
     let server = Server::start(&[]);
     let mut ann = server.join("ann");
     ann.expect("WAIT");
     ann.send("QUIT");
-    ann.shutdown_write();
-    std::thread::sleep(Duration::from_millis(100));
+    ann.expect_closed();
     let mut bob = server.join("bob");
     bob.expect("WAIT");
 }
