@@ -134,7 +134,8 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    const ALL: [ErrorCode; 11] = [
+    /// Every error code.
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::Malformed,
         ErrorCode::Range,
         ErrorCode::Occupied,

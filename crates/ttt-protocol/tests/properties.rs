@@ -56,19 +56,7 @@ fn outcome() -> impl Strategy<Value = Outcome> {
 }
 
 fn error_code() -> impl Strategy<Value = ErrorCode> {
-    proptest::sample::select(vec![
-        ErrorCode::Malformed,
-        ErrorCode::Range,
-        ErrorCode::Occupied,
-        ErrorCode::Turn,
-        ErrorCode::State,
-        ErrorCode::Name,
-        ErrorCode::NoProto,
-        ErrorCode::TooLong,
-        ErrorCode::Utf8,
-        ErrorCode::Timeout,
-        ErrorCode::Abuse,
-    ])
+    proptest::sample::select(ErrorCode::ALL.to_vec())
 }
 
 fn client_msg() -> impl Strategy<Value = ClientMsg> {

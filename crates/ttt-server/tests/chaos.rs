@@ -92,16 +92,7 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
     let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
     match kind {
         Hostile::RandomBytes => {
-            let mut state = seed | 1;
-            let bytes: Vec<u8> = (0..2048)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 24) as u8
-                })
-                .collect();
-            let _ = s.write_all(&bytes);
+            let _ = s.write_all(&support::random_bytes(seed, 2048));
         }
         Hostile::Megabyte => {
             let _ = s.write_all(&vec![b'z'; 1 << 20]);

@@ -23,15 +23,7 @@ fn random_bytes_are_refused_and_closed() {
     let server = Server::start(&[]);
     let mut peer = server.connect();
     peer.expect_prefix("WELCOME 1");
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let bytes: Vec<u8> = (0..8192)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect();
+    let bytes = support::random_bytes(0x2545_f491_4f6c_dd1d, 8192);
     peer.send_raw(&bytes);
     let rest = peer.drain();
     assert!(rest.contains("ERR "), "no error reply: {rest:?}");

@@ -307,3 +307,16 @@ pub fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
     }
     condition()
 }
+
+/// `n` pseudo-random bytes (xorshift), the same for the same seed.
+pub fn random_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
