@@ -12,11 +12,17 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::{Server, fd_count, status_kib, wait_until};
 use ttt_protocol::{Board, Cell, Mark, ServerMsg};
+
+// The integration tests' support: the real server binary on 127.0.0.1:0, and
+// /proc readings.
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 /// Round trips measured for the floor.
 const FLOOR_ROUNDS: usize = 5_000;
@@ -37,7 +43,8 @@ fn main() -> io::Result<()> {
 
     let floor = measure_floor()?;
 
-    let server = Server::start()?;
+    // -q here plus the support's own -q: nothing logged while measuring.
+    let server = Server::start(&["-q"]);
     let baseline_fds = fd_count(server.pid());
     let mut timings = Timings::default();
     let mut game_times = Vec::with_capacity(games);
@@ -49,7 +56,7 @@ fn main() -> io::Result<()> {
         game_times.push(t.elapsed());
         if game == 0 {
             after_first = (
-                settled_fd_count(server.pid(), baseline_fds),
+                settled_fd_count(&server, baseline_fds),
                 status_kib(server.pid(), "VmRSS:"),
             );
         }
@@ -57,7 +64,7 @@ fn main() -> io::Result<()> {
     // Only the games themselves: the fd settling after game 1 is not play.
     let total: Duration = game_times.iter().sum();
     let after_all = (
-        settled_fd_count(server.pid(), baseline_fds),
+        settled_fd_count(&server, baseline_fds),
         status_kib(server.pid(), "VmRSS:"),
     );
     let idle_cpu = measure_idle_cpu(&server)?;
@@ -152,54 +159,6 @@ fn measure_floor() -> io::Result<Vec<Duration>> {
     echo.join()
         .map_err(|_| io::Error::other("floor echo thread panicked"))??;
     Ok(times)
-}
-
-/// The release server on 127.0.0.1:0, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start() -> io::Result<Server> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ttt-server"))
-            .args([
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--turn-timeout",
-                "0",
-                "-qq",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| io::Error::other("no stdout"))?;
-        let mut first = String::new();
-        BufReader::new(stdout).read_line(&mut first)?;
-        let port = first
-            .trim()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| io::Error::other(format!("no port in {first:?}")))?;
-        Ok(Server { child, port })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A bot: a raw protocol client that tracks the board it is sent.
@@ -323,10 +282,6 @@ fn measure_idle_cpu(server: &Server) -> io::Result<(u64, u64)> {
     o.board()?;
     thread::sleep(Duration::from_millis(100)); // let the start-up settle
     let (ticks0, ns0) = (cpu_ticks(server.pid())?, schedstat_ns(server.pid()));
-    println!(
-        "server CPU so far {:.1} ms (schedstat), before the idle span",
-        ns0 as f64 / 1e6
-    );
     thread::sleep(IDLE_SPAN);
     let (ticks1, ns1) = (cpu_ticks(server.pid())?, schedstat_ns(server.pid()));
     x.send("QUIT\n")?;
@@ -381,33 +336,11 @@ fn clock_ticks_per_second() -> u64 {
         .unwrap_or(100)
 }
 
-/// A `/proc/<pid>/status` field in KiB.
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
-}
-
 /// The fd count once the server has closed the last game's sockets: the bot
-/// reads `BYE` a moment before the server drops its players, so poll briefly.
-fn settled_fd_count(pid: u32, baseline: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(1);
-    let mut count = fd_count(pid);
-    while count > baseline && Instant::now() < deadline {
-        thread::sleep(Duration::from_millis(5));
-        count = fd_count(pid);
-    }
-    count
-}
-
-fn fd_count(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|dir| dir.count())
-        .unwrap_or(0)
+/// reads `BYE` a moment before the server drops its players, so wait briefly.
+fn settled_fd_count(server: &Server, baseline: usize) -> usize {
+    wait_until(|| fd_count(server.pid()) <= baseline);
+    fd_count(server.pid())
 }
 
 fn percentile(samples: &[Duration], p: f64) -> Duration {
