@@ -401,10 +401,14 @@ fn queued_client_is_told_it_waits() {
 #[test]
 fn killed_while_waiting_leaves_no_ghost() {
     let server = Server::start(&[]);
+    let idle_fds = support::fd_count(server.pid());
     let mut client = Client::start(server.port, &[("TTT_NAME", "cli")]);
     client.wait_for("Waiting for an opponent");
     drop(client);
-    thread::sleep(Duration::from_millis(100));
+    // Nothing is left behind: the server closes the waiter's socket at once.
+    assert!(support::wait_until(
+        || support::fd_count(server.pid()) == idle_fds
+    ));
     let mut next = server.join("next");
     next.expect("WAIT");
 }
