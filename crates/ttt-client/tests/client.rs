@@ -412,3 +412,41 @@ fn killed_while_waiting_leaves_no_ghost() {
     let mut next = server.join("next");
     next.expect("WAIT");
 }
+
+/// A server that does not answer (here: a listener whose backlog is full, so
+/// the kernel drops new SYNs) is one line after the connect timeout.
+#[test]
+fn connect_timeout_is_one_line() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    // Fill the accept queue: connections are never accepted.
+    let mut held = Vec::new();
+    let full =
+        (0..1000).any(
+            |_| match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(stream) => {
+                    held.push(stream);
+                    false
+                }
+                Err(_) => true,
+            },
+        );
+    if !full {
+        eprintln!("skipped: could not fill the backlog of a loopback listener");
+        return;
+    }
+    let start = Instant::now();
+    let (code, _, stderr) = Client::start(addr.port(), &[]).finish();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        start.elapsed() >= Duration::from_secs(4),
+        "gave up after {:?}",
+        start.elapsed()
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: no answer from 127.0.0.1:{}", addr.port())),
+        "{stderr}"
+    );
+    drop(listener);
+}
