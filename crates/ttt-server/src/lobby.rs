@@ -105,7 +105,9 @@ fn seat_two_players(
                 Ok(second) => return ([first, second], events),
                 Err(e) => {
                     log::error!("cannot start a reader thread: {e}; starting the lobby over");
-                    release(first, events);
+                    // In this order, for the reason given in `release`.
+                    drop(events);
+                    drop(first);
                     candidate = accept_greeted(listener, settings);
                     continue 'seating;
                 }
