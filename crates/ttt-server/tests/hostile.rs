@@ -21,8 +21,7 @@ fn still_serving(server: &Server) {
 #[test]
 fn random_bytes_are_refused_and_closed() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     let bytes = support::random_bytes(0x2545_f491_4f6c_dd1d, 8192);
     peer.send_raw(&bytes);
     let rest = peer.drain();
@@ -34,8 +33,7 @@ fn random_bytes_are_refused_and_closed() {
 #[test]
 fn megabyte_without_newline_is_too_long() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     peer.send_raw(&vec![b'a'; 1 << 20]);
     peer.expect_prefix("ERR TOOLONG ");
     still_serving(&server);
@@ -46,8 +44,7 @@ fn megabyte_without_newline_is_too_long() {
 #[test]
 fn line_at_the_maximum_is_read_and_one_over_is_not() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     let mut at_max = vec![b'x'; 511];
     at_max.push(b'\n');
     peer.send_raw(&at_max);
@@ -56,8 +53,7 @@ fn line_at_the_maximum_is_read_and_one_over_is_not() {
     peer.expect("WAIT");
 
     // While ann waits, the server is accepting: the next connection is served.
-    let mut over = server.connect();
-    over.expect_prefix("WELCOME 1");
+    let mut over = server.welcomed();
     let mut one_over = vec![b'x'; 512];
     one_over.push(b'\n');
     over.send_raw(&one_over);
@@ -69,8 +65,7 @@ fn line_at_the_maximum_is_read_and_one_over_is_not() {
 #[test]
 fn nul_bytes_are_malformed() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     peer.send_raw(b"\0\0\0\n");
     peer.expect_prefix("ERR MALFORMED ");
     peer.send_raw(b"HELLO 1 a\0b\n");
@@ -83,8 +78,7 @@ fn nul_bytes_are_malformed() {
 #[test]
 fn bare_cr_is_not_a_line_ending() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     peer.send_raw(b"HELLO 1 ann\rQUIT\n");
     peer.expect("ERR MALFORMED HELLO takes no more fields; unexpected \"QUIT\"");
     peer.send_raw(b"HELLO 1 ann\r\n");
@@ -96,8 +90,7 @@ fn bare_cr_is_not_a_line_ending() {
 #[test]
 fn moves_before_the_game_are_refused() {
     let server = Server::start(&[]);
-    let mut x = server.connect();
-    x.expect_prefix("WELCOME 1");
+    let mut x = server.welcomed();
     x.send("MOVE 5");
     x.expect_prefix("ERR STATE ");
     x.send("YES");
@@ -203,8 +196,7 @@ fn disconnect_during_the_rematch_offer() {
 #[test]
 fn disconnect_before_hello() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     peer.send_raw(b"HEL");
     drop(peer);
     still_serving(&server);

@@ -304,8 +304,7 @@ fn third_client_is_served_after_the_game() {
 #[test]
 fn version_mismatch_is_refused_clearly() {
     let server = Server::start(&[]);
-    let mut peer = server.connect();
-    peer.expect_prefix("WELCOME 1");
+    let mut peer = server.welcomed();
     peer.send("HELLO 2 future");
     peer.expect("ERR NOPROTO client speaks protocol 2, server speaks 1");
     peer.expect_closed();
@@ -349,12 +348,10 @@ fn invalid_utf8_forfeits_by_abuse() {
 #[test]
 fn pipelined_lines_and_crlf() {
     let server = Server::start(&[]);
-    let mut x = server.connect();
-    x.expect_prefix("WELCOME 1");
+    let mut x = server.welcomed();
     x.send_raw(b"HELLO 1 ann\r\n");
     x.expect("WAIT");
-    let mut o = server.connect();
-    o.expect_prefix("WELCOME 1");
+    let mut o = server.welcomed();
     o.send_raw(b"HELLO 1 bob\r\nMOVE 5\r\n");
     x.expect("START X bob");
     x.expect("BOARD ......... X");

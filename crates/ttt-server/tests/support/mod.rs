@@ -94,10 +94,16 @@ impl Server {
         Peer::connect(self.port)
     }
 
-    /// Connects and completes the handshake as `name`.
-    pub fn join(&self, name: &str) -> Peer {
+    /// Connects and reads the greeting (`WELCOME 1 ...`).
+    pub fn welcomed(&self) -> Peer {
         let mut peer = self.connect();
         peer.expect_prefix("WELCOME 1");
+        peer
+    }
+
+    /// Connects and completes the handshake as `name`.
+    pub fn join(&self, name: &str) -> Peer {
+        let mut peer = self.welcomed();
         peer.send(&format!("HELLO 1 {name}"));
         peer
     }
