@@ -2,9 +2,6 @@
 //! (with a raw protocol opponent) and against scripted fake servers on
 //! 127.0.0.1 port 0, with stdin piped.
 
-#[path = "../../ttt-server/tests/support/mod.rs"]
-mod support;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -12,7 +9,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{LINE_TIMEOUT, Peer, Server};
+use ttt_test_support::{LINE_TIMEOUT, Peer, Server};
 
 /// How long a client may run in a test before it is killed and the test fails.
 const CLIENT_LIMIT: Duration = Duration::from_secs(15);
@@ -401,13 +398,13 @@ fn queued_client_is_told_it_waits() {
 #[test]
 fn killed_while_waiting_leaves_no_ghost() {
     let server = Server::start(&[]);
-    let idle_fds = support::fd_count(server.pid());
+    let idle_fds = ttt_test_support::proc::fd_count(server.pid());
     let mut client = Client::start(server.port, &[("TTT_NAME", "cli")]);
     client.wait_for("Waiting for an opponent");
     drop(client);
     // Nothing is left behind: the server closes the waiter's socket at once.
-    assert!(support::wait_until(
-        || support::fd_count(server.pid()) == idle_fds
+    assert!(ttt_test_support::wait_until(
+        || ttt_test_support::proc::fd_count(server.pid()) == idle_fds
     ));
     let mut next = server.join("next");
     next.expect("WAIT");

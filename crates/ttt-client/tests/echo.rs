@@ -1,15 +1,12 @@
 //! The lesson's echo pair: the echo-server and echo-client examples, run as
 //! real processes on 127.0.0.1 port 0.
 
-#[path = "../../ttt-server/tests/support/mod.rs"]
-mod support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::built_example;
+use ttt_test_support::binary;
 
 /// The echo server on 127.0.0.1:0, killed when dropped.
 struct EchoServer {
@@ -20,7 +17,7 @@ struct EchoServer {
 
 impl EchoServer {
     fn start() -> EchoServer {
-        let mut child = Command::new(built_example("ttt-server", "echo-server"))
+        let mut child = Command::new(binary("ttt-server", "examples/echo-server"))
             .env("BIND", "127.0.0.1")
             .env("PORT", "0")
             .stdin(Stdio::null())
@@ -62,7 +59,7 @@ fn next_line(reader: &mut impl BufRead) -> String {
 
 /// Starts an echo client with stdin piped.
 fn echo_client(port: u16) -> Child {
-    Command::new(built_example("ttt-client", "echo-client"))
+    Command::new(binary("ttt-client", "examples/echo-client"))
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .stdin(Stdio::piped())

@@ -1,13 +1,10 @@
 //! The client at a real (pseudo-)terminal: prompt, colours, quit confirmation.
 
-#[path = "../../ttt-server/tests/support/mod.rs"]
-mod support;
-
 use std::process::Command;
 
 use rexpect::error::Error;
 use rexpect::session::{PtySession, spawn_command};
-use support::Server;
+use ttt_test_support::Server;
 
 /// Starts the client in a pseudo-terminal against `server`, waiting as X.
 fn client_in_pty(server: &Server, no_color: bool) -> Result<PtySession, Error> {

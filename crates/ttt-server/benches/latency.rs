@@ -16,13 +16,9 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{Server, fd_count, status_kib, wait_until};
 use ttt_protocol::{Board, Cell, Mark, ServerMsg};
-
-// The integration tests' support: the real server binary on 127.0.0.1:0, and
-// /proc readings.
-#[path = "../tests/support/mod.rs"]
-mod support;
+use ttt_test_support::proc::{fd_count, status_field as status_kib};
+use ttt_test_support::{Server, wait_until};
 
 /// Round trips measured for the floor.
 const FLOOR_ROUNDS: usize = 5_000;

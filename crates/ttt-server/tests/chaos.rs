@@ -6,8 +6,6 @@
 //!
 //! Run it alone with its figures: `cargo test -p ttt-server --test chaos -- --nocapture`.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Mutex;
@@ -15,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{Peer, Server, play};
+use ttt_test_support::{Peer, Server, play};
 
 /// Hostile connections in one run.
 const HOSTILE: usize = 300;
@@ -92,7 +90,7 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
     let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
     match kind {
         Hostile::RandomBytes => {
-            let _ = s.write_all(&support::random_bytes(seed, 2048));
+            let _ = s.write_all(&ttt_test_support::random_bytes(seed, 2048));
         }
         Hostile::Megabyte => {
             let _ = s.write_all(&vec![b'z'; 1 << 20]);
@@ -272,7 +270,10 @@ fn scripted_game(server: &Server, n: usize) -> usize {
 fn settled(pid: u32, baseline: (usize, u64)) -> (usize, u64) {
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
-        let now = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
+        let now = (
+            ttt_test_support::proc::fd_count(pid),
+            ttt_test_support::proc::status_field(pid, "Threads:"),
+        );
         if now == baseline || Instant::now() > deadline {
             return now;
         }
@@ -287,7 +288,10 @@ fn chaos_leaves_the_server_whole() {
     let mut server = Server::start(&["--handshake-timeout", HANDSHAKE, "--turn-timeout", "5"]);
     let pid = server.pid();
     let port = server.port;
-    let baseline = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
+    let baseline = (
+        ttt_test_support::proc::fd_count(pid),
+        ttt_test_support::proc::status_field(pid, "Threads:"),
+    );
     let started = Instant::now();
     let next_hostile = AtomicUsize::new(0);
     let next_game = AtomicUsize::new(0);
@@ -321,8 +325,11 @@ fn chaos_leaves_the_server_whole() {
     let chaos_time = started.elapsed();
 
     assert!(server.is_running(), "the server died");
-    let peak_rss = support::status_kib(pid, "VmHWM:");
-    let before_fresh = (support::fd_count(pid), support::status_kib(pid, "Threads:"));
+    let peak_rss = ttt_test_support::proc::status_field(pid, "VmHWM:");
+    let before_fresh = (
+        ttt_test_support::proc::fd_count(pid),
+        ttt_test_support::proc::status_field(pid, "Threads:"),
+    );
     // A fresh game completes normally.
     {
         let (mut x, mut o) = seat_pair(&server, "fresh", "game");

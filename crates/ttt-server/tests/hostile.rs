@@ -2,13 +2,11 @@
 //! row of docs/RELIABILITY.md. After every misbehaving connection, the server
 //! must still serve the next player.
 
-mod support;
-
 use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{Server, play};
+use ttt_test_support::{Server, play};
 
 /// Checks the server still seats a new player normally.
 fn still_serving(server: &Server) {
@@ -22,7 +20,7 @@ fn still_serving(server: &Server) {
 fn random_bytes_are_refused_and_closed() {
     let server = Server::start(&[]);
     let mut peer = server.welcomed();
-    let bytes = support::random_bytes(0x2545_f491_4f6c_dd1d, 8192);
+    let bytes = ttt_test_support::random_bytes(0x2545_f491_4f6c_dd1d, 8192);
     peer.send_raw(&bytes);
     let rest = peer.drain();
     assert!(rest.contains("ERR "), "no error reply: {rest:?}");
@@ -222,7 +220,7 @@ fn flooding_while_waiting_is_bounded_and_cut_off() {
         }
     });
     thread::sleep(Duration::from_millis(500));
-    let rss = support::status_kib(server.pid(), "VmRSS:");
+    let rss = ttt_test_support::proc::status_field(server.pid(), "VmRSS:");
     assert!(
         rss < 16 * 1024,
         "server RSS grew to {rss} KiB under a flood"

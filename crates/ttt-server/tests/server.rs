@@ -1,12 +1,10 @@
 //! Integration tests: the real `ttt-server` binary on 127.0.0.1 port 0,
 //! played through raw TCP clients speaking the protocol byte for byte.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Peer, Server, play};
+use ttt_test_support::{Peer, Server, play};
 
 /// Checks both players' results and scores after a finished game.
 fn expect_result(x: &mut Peer, o: &mut Peer, x_result: &str, o_result: &str) {
@@ -255,13 +253,13 @@ fn turn_clock_warns_before_the_timeout() {
 #[test]
 fn first_player_leaving_while_waiting_is_not_paired() {
     let server = Server::start(&[]);
-    let idle_fds = support::fd_count(server.pid());
+    let idle_fds = ttt_test_support::proc::fd_count(server.pid());
     let mut ghost = server.join("ghost");
     ghost.expect("WAIT");
-    assert!(support::fd_count(server.pid()) > idle_fds);
+    assert!(ttt_test_support::proc::fd_count(server.pid()) > idle_fds);
     drop(ghost);
     assert!(
-        support::wait_until(|| support::fd_count(server.pid()) == idle_fds),
+        ttt_test_support::wait_until(|| ttt_test_support::proc::fd_count(server.pid()) == idle_fds),
         "the waiter's socket is still open"
     );
     let mut ann = server.join("ann");
