@@ -53,6 +53,7 @@ fn interactive_prompt_colours_and_quit_confirmation() -> Result<(), Error> {
     pty.send_line("y")?;
     pty.exp_string("You lose by forfeit: you quit.")?;
     pty.exp_eof()?;
+    peer.expect("BOARD O...X.... -");
     peer.expect("RESULT WIN FORFEIT QUIT");
     Ok(())
 }
@@ -74,6 +75,7 @@ fn no_color_on_a_terminal() -> Result<(), Error> {
     pty.send_control('d')?;
     pty.exp_eof()?;
     peer.expect("BOARD ......... X");
+    peer.expect("BOARD ......... -");
     peer.expect("RESULT WIN FORFEIT QUIT");
     Ok(())
 }

@@ -36,6 +36,11 @@ pub struct Args {
     #[arg(long, env = "HANDSHAKE_TIMEOUT", default_value = "10", value_parser = parse_timeout)]
     pub handshake_timeout: Timeout,
 
+    /// Time a client may leave the server's messages unread before it is
+    /// treated as gone.
+    #[arg(long, env = "WRITE_TIMEOUT", default_value = "5", value_parser = parse_limit)]
+    pub write_timeout: Limit,
+
     /// More log detail (-v: every move; -vv: everything). Overrides RUST_LOG.
     #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
@@ -74,13 +79,38 @@ pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
     Ok(Timeout((secs > 0.0).then(|| Duration::from_secs_f64(secs))))
 }
 
-/// The settings the game loop needs, in the form it uses them.
+/// A time limit that must be set: zero is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Duration);
+
+/// Parses like [`parse_timeout`], but zero (no limit) is not allowed.
+pub fn parse_limit(s: &str) -> Result<Limit, String> {
+    match parse_timeout(s)? {
+        Timeout(Some(limit)) => Ok(Limit(limit)),
+        Timeout(None) => Err("expected more than 0 seconds".to_owned()),
+    }
+}
+
+/// The settings the server needs, in the form it uses them.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Time per move (and per rematch answer); `None` for no limit.
     pub turn_timeout: Option<Duration>,
     /// Time to complete the handshake; `None` for no limit.
     pub handshake_timeout: Option<Duration>,
+    /// Time a client may leave output unread before it counts as gone.
+    pub write_timeout: Duration,
+}
+
+impl Default for Settings {
+    /// The defaults of the command line.
+    fn default() -> Settings {
+        Settings {
+            turn_timeout: Some(Duration::from_secs(120)),
+            handshake_timeout: Some(Duration::from_secs(10)),
+            write_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 impl From<&Args> for Settings {
@@ -88,6 +118,7 @@ impl From<&Args> for Settings {
         Settings {
             turn_timeout: args.turn_timeout.0,
             handshake_timeout: args.handshake_timeout.0,
+            write_timeout: args.write_timeout.0,
         }
     }
 }
@@ -117,5 +148,18 @@ mod tests {
         assert_eq!(args.bind, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         assert_eq!(args.port, DEFAULT_PORT);
         assert_eq!(args.turn_timeout, Timeout(Some(Duration::from_secs(120))));
+        let settings = Settings::from(&args);
+        let defaults = Settings::default();
+        assert_eq!(settings.turn_timeout, defaults.turn_timeout);
+        assert_eq!(settings.handshake_timeout, defaults.handshake_timeout);
+        assert_eq!(settings.write_timeout, defaults.write_timeout);
+    }
+
+    #[test]
+    fn the_write_timeout_cannot_be_switched_off() {
+        assert!(Args::try_parse_from(["ttt-server", "--write-timeout", "0"]).is_err());
+        let args = Args::try_parse_from(["ttt-server", "--write-timeout", "250ms"])
+            .expect("a short write timeout parses");
+        assert_eq!(args.write_timeout, Limit(Duration::from_millis(250)));
     }
 }

@@ -1,34 +1,36 @@
-//! `ttt-server`: a blocking tic-tac-toe server that runs one game at a time
-//! and is the only judge of every game.
+//! `ttt-server`: a tic-tac-toe server that runs one game at a time and is
+//! the only judge of every game.
 //!
 //! The map, in the order a connection meets it:
 //!
-//! - [`lobby`]: the accept loop. Accepts a connection, greets it
-//!   (`WELCOME`, then waits for `HELLO`), seats two players, hands them to a
-//!   table, and accepts again when the table is done;
-//! - [`connection`]: one player's socket. The only code that reads or writes
-//!   bytes; turns lines into [`connection::Incoming`] events;
-//! - [`player`]: a seated player, with a reader thread feeding the table's
-//!   channel (why threads: see the module docs);
-//! - [`doorbell`]: how a waiting player who leaves wakes the lobby out of
-//!   `accept`;
-//! - [`table`]: games and rematches between two players, the turn clock,
-//!   results and scores;
-//! - [`game`]: the rules, pure: legal moves, wins, ties;
-//! - [`strikes`]: refused messages in a row, and cutting off abusers;
-//! - [`config`] and [`addresses`]: settings, and the start-up hint telling
-//!   the host which address to give the other player;
-//! - [`shutdown`]: `BYE` to every player when the server is stopped.
+//! - `driver`: one thread that waits for whichever socket is ready (or the
+//!   next deadline), accepts, reads lines, writes replies: [`Server`];
+//! - `connection`: one client's socket, the only code touching its bytes:
+//!   a bounded line reader, a bounded outbox, a lingering close;
+//! - `lobby`: every connection's life as a state machine with time passed
+//!   in: greeting (concurrent, capped), the queue, pairing, winner stays
+//!   on; it owns the table ([`ttt_rules::Table`]), which decides the games;
+//! - `policy`: how much a connection may get wrong before it is cut off,
+//!   one policy from accept to close;
+//! - `wording`: how everything the server says is spelled in protocol
+//!   version 1;
+//! - `config` and `addresses`: settings, and the start-up hint telling the
+//!   host which address to give the other players.
 //!
-//! The wire format is `ttt-protocol`'s; see `docs/PROTOCOL.md`.
+//! The rules themselves are in `ttt-rules`; the wire format is
+//! `ttt-protocol`'s, specified in `docs/PROTOCOL.md`.
 
-pub mod addresses;
-pub mod config;
-pub mod connection;
-pub mod doorbell;
-pub mod game;
-pub mod lobby;
-pub mod player;
-pub mod shutdown;
-pub mod strikes;
-pub mod table;
+mod addresses;
+mod config;
+mod connection;
+mod driver;
+mod lobby;
+mod policy;
+mod wording;
+
+pub use addresses::{join_commands, lan_addresses};
+pub use config::{Args, DEFAULT_PORT, Settings, Timeout, parse_timeout};
+pub use connection::{LINGER, MAX_OUTBOX};
+pub use driver::{Server, Stop};
+pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR};
+pub use policy::{MAX_BLANK_LINES, MAX_STRIKES};

@@ -1,304 +1,584 @@
-//! The accept loop: accept, greet, pair two players, play, repeat.
+//! The lobby: every connection's life from accept to close, as a state
+//! machine with time passed in.
 //!
-//! One table at a time, on purpose: while a game runs, nobody calls
-//! `accept`, so newcomers wait in the kernel's listen backlog (their TCP
-//! connection is established, but no `WELCOME` arrives) until the table
-//! empties. That is the blocking-I/O lesson this project grew from.
+//! A connection is greeted at once (`WELCOME`) and then is, in turn:
 //!
-//! While the first player waits for an opponent, the lobby blocks in
-//! `accept`; the waiter's reader thread wakes it with the
-//! [`Doorbell`] if they leave.
+//! 1. **greeting**: waiting for its `HELLO`, under the handshake deadline.
+//!    Any number greet at once, so a silent or trickling connection costs
+//!    the others nothing. Their number is capped ([`MAX_PENDING`],
+//!    [`MAX_PENDING_PER_ADDR`]): when a new connection would pass a cap, the
+//!    oldest one still greeting (from that address, for the per-address cap)
+//!    is closed with `ERR TIMEOUT`. A newcomer is never refused for others'
+//!    silence, so a flood of silent connections cannot keep a player out.
+//! 2. **queued**: said hello, waiting to play, in the order of their
+//!    `HELLO`s. The first two are paired as soon as the table is free.
+//! 3. **seated** at the one table ([`ttt_rules::Table`]), which decides the
+//!    games. While others are queued, the table does not offer rematches:
+//!    winner stays on, and the loser makes way.
+//!
+//! One [`Policy`] per connection counts refused messages and blank lines
+//! through all three. The lobby never touches a socket: the driver feeds it
+//! lines and departures, passes the time, and carries out what it returns
+//! ([`Out`]).
 
-use std::io;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use thiserror::Error;
-use ttt_protocol::{ClientMsg, ErrorCode, FrameError, PROTOCOL_VERSION, ServerMsg, Text};
+use ttt_protocol::{ClientMsg, Name, Outcome, PROTOCOL_VERSION, ServerMsg};
+use ttt_rules::{Event, Gone, Phase, Said, Say, Seat, Table, TableSettings};
 
-use crate::config::Settings;
-use crate::connection::{Connection, Incoming};
-use crate::doorbell::Doorbell;
-use crate::player::{Greeted, Player, Seat, SeatEvent};
-use crate::strikes::{MAX_STRIKES, Strikes, abuse_error};
-use crate::table::Table;
+use crate::policy::{Cut, Policy};
+use crate::wording::{self, Closing, Refused};
 
-/// How many events a table's queue holds before the reader threads wait.
-///
-/// Bounded so that a player who floods lines while the lobby is blocked in
-/// `accept` (nobody consuming) is held back by TCP flow control instead of
-/// growing the queue without limit. A game never comes near it.
-pub const EVENT_QUEUE: usize = 64;
+/// Connections greeting at once, from all addresses. Beyond it, the oldest
+/// is closed to make room. An honest client says hello within a round trip,
+/// so this many newer connections would have to arrive within that time to
+/// push one out; a file descriptor per pending connection is the cost.
+pub const MAX_PENDING: usize = 64;
 
-/// Serves tables forever, one at a time, on an already bound listener.
-///
-/// Taking a bound listener (rather than an address) lets the caller report the
-/// real port when port 0 was asked for.
-pub fn serve(listener: &TcpListener, settings: &Settings) {
-    for number in 1.. {
-        let (players, events) = seat_two_players(listener, settings);
-        Table::new(players, events, settings, number).run();
-        log::info!("table {number}: closed; accepting again");
-    }
+/// Connections greeting at once from one address: one machine cannot hold
+/// more than this share of [`MAX_PENDING`].
+pub const MAX_PENDING_PER_ADDR: usize = 8;
+
+/// Players queued for the table. Beyond it, a `HELLO` is answered with
+/// `BYE`: room for a LAN party, not for a flood of names.
+pub const MAX_QUEUE: usize = 32;
+
+/// Players queued from one address.
+pub const MAX_QUEUED_PER_ADDR: usize = 8;
+
+/// Identifies a connection for as long as the server runs; never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// What the driver must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Out {
+    /// Send this message on this connection.
+    Send(ConnId, ServerMsg),
+    /// Close this connection once what was sent before has gone out. The
+    /// lobby has forgotten it.
+    Close(ConnId),
 }
 
-/// Accepts until two players are seated, the first told to `WAIT`.
-///
-/// A first player who leaves while waiting rings the [`Doorbell`], which
-/// wakes `accept`; the lobby then closes their socket and seats the next
-/// arrival first, instead of pairing them with a ghost. The check is made
-/// after every `accept` and again after the second player's handshake, which
-/// can take a while. (A waiter who leaves in the very instant the newcomer
-/// says hello, before its reader thread has reported it, is seen one step
-/// later: the game starts and ends at once with a forfeit by disconnect.)
-fn seat_two_players(
-    listener: &TcpListener,
-    settings: &Settings,
-) -> ([Player; 2], Receiver<SeatEvent>) {
-    let bound = listener.local_addr().ok();
-    let mut candidate = accept_greeted(listener, settings);
-    'seating: loop {
-        let (events_tx, events) = mpsc::sync_channel(EVENT_QUEUE);
-        candidate.conn.send(&ServerMsg::Wait);
-        log::info!(
-            "{}: {} waits for an opponent",
-            candidate.conn.peer(),
-            candidate.name
-        );
-        let doorbell = bound.map(Doorbell::new);
-        let first = match Player::seat(candidate, Seat::First, events_tx.clone(), doorbell.clone())
+/// How the lobby is timed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LobbySettings {
+    /// Time to say `HELLO`; `None`: no limit.
+    pub handshake_timeout: Option<Duration>,
+    /// The table's clock.
+    pub table: TableSettings,
+}
+
+/// Why a line could not be read: the connection is closed after its `ERR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// Longer than the maximum.
+    TooLong,
+    /// Not UTF-8.
+    Utf8,
+}
+
+/// A summary of the lobby, for logs and displays: one place that knows
+/// whether the server is open, who waits, whether a game is on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Status {
+    /// Connections still greeting.
+    pub greeting: usize,
+    /// Names queued for the table, first in line first.
+    pub queued: Vec<Name>,
+    /// The two names at the table, if a game is on.
+    pub playing: Option<[Name; 2]>,
+}
+
+/// Every connection the server has, and the table.
+#[derive(Debug)]
+pub struct Lobby {
+    settings: LobbySettings,
+    conns: HashMap<ConnId, Conn>,
+    /// Connections greeting, oldest first (so also by deadline).
+    greeting: VecDeque<ConnId>,
+    /// Players waiting to play, first in line first.
+    queue: VecDeque<(ConnId, Name)>,
+    table: Option<Sitting>,
+    /// Tables opened so far, for logs.
+    tables: u64,
+    out: Vec<Out>,
+}
+
+#[derive(Debug)]
+struct Conn {
+    peer: SocketAddr,
+    since: Instant,
+    stage: Stage,
+    policy: Policy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Greeting,
+    Queued,
+    Seated(Seat),
+}
+
+#[derive(Debug)]
+struct Sitting {
+    table: Table,
+    seats: [ConnId; 2],
+    number: u64,
+}
+
+impl Lobby {
+    /// An empty lobby.
+    pub fn new(settings: LobbySettings) -> Lobby {
+        Lobby {
+            settings,
+            conns: HashMap::new(),
+            greeting: VecDeque::new(),
+            queue: VecDeque::new(),
+            table: None,
+            tables: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// What the driver must do now, in order; empties the list.
+    pub fn take_out(&mut self) -> Vec<Out> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Whether the lobby still has this connection (not yet closed).
+    pub fn knows(&self, id: ConnId) -> bool {
+        self.conns.contains_key(&id)
+    }
+
+    /// A connection was accepted from `peer`: greet it, making room first
+    /// if it would pass a cap.
+    pub fn connect(&mut self, id: ConnId, peer: SocketAddr, now: Instant) {
+        let ip = peer.ip();
+        let from_ip = self.greeting_from(ip);
+        if from_ip.len() >= MAX_PENDING_PER_ADDR {
+            let oldest = from_ip[0];
+            self.close_with(
+                oldest,
+                &Closing::Evicted {
+                    from: Some(ip),
+                    pending: from_ip.len(),
+                },
+            );
+        }
+        if self.greeting.len() >= MAX_PENDING
+            && let Some(&oldest) = self.greeting.front()
         {
-            Ok(player) => player,
-            Err(e) => {
-                log::error!("cannot start a reader thread: {e}");
-                candidate = accept_greeted(listener, settings);
-                continue;
-            }
+            let pending = self.greeting.len();
+            self.close_with(
+                oldest,
+                &Closing::Evicted {
+                    from: None,
+                    pending,
+                },
+            );
+        }
+        self.conns.insert(
+            id,
+            Conn {
+                peer,
+                since: now,
+                stage: Stage::Greeting,
+                policy: Policy::default(),
+            },
+        );
+        self.greeting.push_back(id);
+        self.send(id, wording::welcome());
+    }
+
+    /// A line arrived on a connection (without its line ending).
+    pub fn line(&mut self, id: ConnId, line: &str, now: Instant) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
         };
-        loop {
-            let (stream, peer) = accept(listener);
-            if waiting_player_left(&first, &events) {
-                release(first, events);
-                // The connection just accepted (often the doorbell itself) may
-                // be the next player.
-                candidate = match greet_logged(stream, peer, settings) {
-                    Some(greeted) => greeted,
-                    None => accept_greeted(listener, settings),
-                };
-                continue 'seating;
+        if line.trim().is_empty() {
+            if let Err(cut) = conn.policy.blank() {
+                self.cut(id, cut, now);
             }
-            let Some(second) = greet_logged(stream, peer, settings) else {
-                continue;
-            };
-            // The first may have left during the newcomer's handshake.
-            if waiting_player_left(&first, &events) {
-                release(first, events);
-                candidate = second;
-                continue 'seating;
-            }
-            if let Some(doorbell) = &doorbell {
-                doorbell.disarm();
-            }
-            match Player::seat(second, Seat::Second, events_tx, None) {
-                Ok(second) => return ([first, second], events),
-                Err(e) => {
-                    log::error!("cannot start a reader thread: {e}; starting the lobby over");
-                    // In this order, for the reason given in `release`.
-                    drop(events);
-                    drop(first);
-                    candidate = accept_greeted(listener, settings);
-                    continue 'seating;
+            return;
+        }
+        let verdict = match line.parse::<ClientMsg>() {
+            Ok(msg) => self.message(id, msg, now),
+            Err(e) => Err(Refused::Parse(e)),
+        };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        match verdict {
+            Ok(()) => conn.policy.accepted(),
+            Err(refused) => {
+                let cut = conn.policy.refused();
+                self.send(id, wording::refused(&refused));
+                if let Err(cut) = cut {
+                    self.cut(id, cut, now);
                 }
             }
         }
     }
-}
 
-/// Lets a waiting player go: closes their socket and joins their reader.
-fn release(first: Player, events: Receiver<SeatEvent>) {
-    log::info!("{}: {} left while waiting", first.peer(), first.name());
-    // The receiver goes first: a reader blocked on a full queue then fails
-    // its send and ends, so dropping `first` can join it.
-    drop(events);
-    drop(first);
-}
-
-/// Drains what the waiting player sent; true if they quit, disconnected, or
-/// sent more refused messages than [`MAX_STRIKES`] (closed for abuse).
-/// Anything else they sent while waiting is refused now, before the game.
-fn waiting_player_left(first: &Player, events: &Receiver<SeatEvent>) -> bool {
-    let mut strikes = Strikes::default();
-    while let Ok((_, incoming)) = events.try_recv() {
-        let (code, text) = match incoming {
-            Incoming::Msg(ClientMsg::Quit) | Incoming::Closed | Incoming::TimedOut => return true,
-            Incoming::Broken(code, e) => {
-                first.send(&ServerMsg::Error {
-                    code,
-                    text: Text::new(&e.to_string()),
-                });
-                return true;
-            }
-            Incoming::Msg(_) => (
-                ErrorCode::State,
-                "the game has not started; waiting for an opponent".to_owned(),
-            ),
-            Incoming::Invalid(e) => (ErrorCode::for_parse_error(&e), e.to_string()),
+    /// A line broke the framing: the connection is closed after the `ERR`.
+    pub fn broken(&mut self, id: ConnId, broken: Broken, now: Instant) {
+        if !self.knows(id) {
+            return;
+        }
+        let closing = match broken {
+            Broken::TooLong => Closing::TooLong,
+            Broken::Utf8 => Closing::Utf8,
         };
-        first.send(&ServerMsg::Error {
-            code,
-            text: Text::new(&text),
+        log::info!("{}: {:?}; closing", self.peer(id), broken);
+        self.send(id, wording::closing(&closing));
+        self.depart(id, Gone::CutOff, now);
+    }
+
+    /// The connection closed or failed: nothing more will be read from it
+    /// (something may still be written, to a peer that only half-closed).
+    pub fn closed(&mut self, id: ConnId, now: Instant) {
+        if self.knows(id) {
+            log::info!("{}: disconnected", self.peer(id));
+            self.depart(id, Gone::Disconnected, now);
+        }
+    }
+
+    /// Lets time pass: handshake deadlines, the turn clock.
+    pub fn tick(&mut self, now: Instant) {
+        if let Some(limit) = self.settings.handshake_timeout {
+            while let Some(&oldest) = self.greeting.front() {
+                match self.conns.get(&oldest) {
+                    Some(conn) if conn.since + limit <= now => {
+                        log::info!("{}: no hello within {limit:?}; closing", conn.peer);
+                        self.close_with(oldest, &Closing::TimedOut { limit });
+                    }
+                    Some(_) => break,
+                    None => {
+                        self.greeting.pop_front();
+                    }
+                }
+            }
+        }
+        let contested = !self.queue.is_empty();
+        if let Some(sitting) = &mut self.table
+            && sitting.table.next_deadline().is_some_and(|due| due <= now)
+        {
+            sitting.table.set_contested(contested);
+            let said = sitting.table.tick(now);
+            self.deliver(said);
+            self.after_table(now);
+        }
+    }
+
+    /// The next instant [`Lobby::tick`] has something to do.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let handshake = self.settings.handshake_timeout.and_then(|limit| {
+            let oldest = self.greeting.front()?;
+            Some(self.conns.get(oldest)?.since + limit)
         });
-        if strikes.hit() {
-            // A flood: without this, a client that keeps sending would keep
-            // this loop (and the lobby) busy forever.
-            first.send(&abuse_error());
-            return true;
+        let table = self.table.as_ref().and_then(|s| s.table.next_deadline());
+        match (handshake, table) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
-    false
-}
 
-/// Accepts connections until one completes the handshake.
-fn accept_greeted(listener: &TcpListener, settings: &Settings) -> Greeted {
-    loop {
-        let (stream, peer) = accept(listener);
-        if let Some(greeted) = greet_logged(stream, peer, settings) {
-            return greeted;
+    /// The server is stopping: tells everyone and closes every connection.
+    pub fn shutdown(&mut self) {
+        let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        ids.sort();
+        for id in ids {
+            self.close_with(id, &Closing::ShuttingDown);
+        }
+        self.table = None;
+        self.queue.clear();
+        self.greeting.clear();
+    }
+
+    /// Who is greeting, waiting and playing.
+    pub fn status(&self) -> Status {
+        Status {
+            greeting: self.greeting.len(),
+            queued: self.queue.iter().map(|(_, name)| name.clone()).collect(),
+            playing: self.table.as_ref().map(|s| {
+                [
+                    s.table.name(Seat::First).clone(),
+                    s.table.name(Seat::Second).clone(),
+                ]
+            }),
         }
     }
-}
 
-/// Accepts one connection, retrying after errors.
-fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
-    loop {
-        match listener.accept() {
-            Ok((stream, peer)) => {
-                log::info!("{peer}: connected");
-                return (stream, peer);
+    /// Handles a well-formed message; `Err` if it is refused.
+    fn message(&mut self, id: ConnId, msg: ClientMsg, now: Instant) -> Result<(), Refused> {
+        let stage = self.conns.get(&id).map(|c| c.stage);
+        match (stage, msg) {
+            (None, _) => Ok(()),
+            (Some(Stage::Greeting), ClientMsg::Hello { version, name }) => {
+                if version == PROTOCOL_VERSION {
+                    self.hello(id, name, now);
+                } else {
+                    log::info!("{}: speaks protocol {version}; closing", self.peer(id));
+                    self.close_with(id, &Closing::NoProto { client: version });
+                }
+                Ok(())
             }
-            Err(e) => {
-                // Typically out of file descriptors: back off rather than spin.
-                log::warn!("accept failed: {e}");
-                thread::sleep(Duration::from_millis(100));
+            (Some(Stage::Greeting | Stage::Queued), ClientMsg::Quit) => {
+                log::info!("{}: quit before playing", self.peer(id));
+                self.close_with(id, &Closing::Goodbye);
+                Ok(())
             }
+            (Some(Stage::Greeting), ClientMsg::Move(_) | ClientMsg::Rematch(_)) => {
+                Err(Refused::NotGreeted)
+            }
+            (Some(Stage::Queued | Stage::Seated(_)), ClientMsg::Hello { .. }) => {
+                Err(Refused::AlreadyGreeted)
+            }
+            (Some(Stage::Queued), ClientMsg::Move(_) | ClientMsg::Rematch(_)) => {
+                Err(Refused::NotStarted {
+                    ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
+                    table_busy: self.table.is_some(),
+                })
+            }
+            (Some(Stage::Seated(seat)), ClientMsg::Move(cell)) => {
+                self.at_table(seat, Event::Move(cell), now)
+            }
+            (Some(Stage::Seated(seat)), ClientMsg::Rematch(yes)) => {
+                self.at_table(seat, Event::Rematch(yes), now)
+            }
+            (Some(Stage::Seated(seat)), ClientMsg::Quit) => self.at_table(seat, Event::Quit, now),
         }
     }
-}
 
-/// Greets a connection, logging the outcome.
-fn greet_logged(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> Option<Greeted> {
-    match greet(stream, peer, settings) {
-        Ok(greeted) => {
-            log::info!("{peer}: hello from {}", greeted.name);
-            Some(greeted)
+    /// A valid `HELLO`: into the queue, or straight to the table.
+    fn hello(&mut self, id: ConnId, name: Name, now: Instant) {
+        let peer = self.peer(id);
+        let ip = peer.ip();
+        if self.queue.len() >= MAX_QUEUE {
+            log::warn!("{ip}: the queue is full; turning {name} away");
+            let waiting = self.queue.len();
+            self.close_with(id, &Closing::QueueFull { waiting });
+            return;
         }
-        Err(e) => {
-            log::info!("{peer}: dropped; {e}");
-            None
+        let from_ip = self
+            .queue
+            .iter()
+            .filter(|(q, _)| self.conns.get(q).is_some_and(|c| c.peer.ip() == ip))
+            .count();
+        if from_ip >= MAX_QUEUED_PER_ADDR {
+            log::warn!("{ip}: {from_ip} already queued; turning {name} away");
+            self.close_with(
+                id,
+                &Closing::AddrQueueFull {
+                    from: ip,
+                    waiting: from_ip,
+                },
+            );
+            return;
+        }
+        self.greeting.retain(|&g| g != id);
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.stage = Stage::Queued;
+        }
+        self.queue.push_back((id, name.clone()));
+        let alone_waiting = self.table.is_none() && self.queue.len() == 2;
+        if alone_waiting {
+            // Someone was waiting alone: play at once, no WAIT.
+            log::info!("{peer}: hello from {name}");
+            self.pair(now);
+        } else {
+            log::info!(
+                "{peer}: hello from {name}; waits ({} in the queue{})",
+                self.queue.len(),
+                if self.table.is_some() {
+                    ", a game is on"
+                } else {
+                    ""
+                }
+            );
+            self.send(id, wording::wait());
         }
     }
-}
 
-/// Why a connection did not complete the handshake.
-#[derive(Debug, Error)]
-pub enum HandshakeError {
-    /// Occurs when the socket cannot be set up.
-    #[error("socket setup failed: {0}")]
-    Io(#[from] io::Error),
-    /// Occurs when the peer closes before `HELLO`.
-    #[error("closed before hello")]
-    Closed,
-    /// Occurs when the peer sends `QUIT` before `HELLO`.
-    #[error("quit before hello")]
-    Quit,
-    /// Occurs when the peer speaks another protocol version.
-    #[error("client speaks protocol {client}, server speaks {PROTOCOL_VERSION}")]
-    Version {
-        /// The version in the client's `HELLO`.
-        client: u32,
-    },
-    /// Occurs when no `HELLO` arrives in time.
-    #[error("no hello within {0:?}")]
-    TimedOut(Duration),
-    /// Occurs when the peer breaks the framing (too long, not UTF-8).
-    #[error("{0}")]
-    Broken(FrameError),
-    /// Occurs after too many refused messages.
-    #[error("{MAX_STRIKES} refused messages in a row")]
-    Abuse,
-}
-
-/// Sends `WELCOME` and waits, until the handshake timeout, for a valid `HELLO`.
-fn greet(
-    stream: TcpStream,
-    peer: SocketAddr,
-    settings: &Settings,
-) -> Result<Greeted, HandshakeError> {
-    let conn = Connection::new(stream, peer)?;
-    let mut inbound = conn.inbound()?;
-    conn.send(&ServerMsg::Welcome {
-        version: PROTOCOL_VERSION,
-        text: Text::new(&format!(
-            "ttt-server; reply HELLO {PROTOCOL_VERSION} <your-name>"
-        )),
-    });
-    let limit = settings.handshake_timeout;
-    inbound.set_deadline(limit.map(|limit| Instant::now() + limit));
-    let error = |code: ErrorCode, text: &str| {
-        conn.send(&ServerMsg::Error {
-            code,
-            text: Text::new(text),
-        })
-    };
-    let mut strikes = Strikes::default();
-    loop {
-        // Every arm that does not return refused the line: one strike.
-        match inbound.read_incoming() {
-            Incoming::Msg(ClientMsg::Hello { version, name }) if version == PROTOCOL_VERSION => {
-                inbound.set_deadline(None);
-                return Ok(Greeted {
-                    name,
-                    conn,
-                    inbound,
-                });
-            }
-            Incoming::Msg(ClientMsg::Hello { version, .. }) => {
-                let e = HandshakeError::Version { client: version };
-                error(ErrorCode::NoProto, &e.to_string());
-                return Err(e);
-            }
-            Incoming::Msg(ClientMsg::Quit) => {
-                conn.send(&ServerMsg::Bye(Text::new("goodbye")));
-                return Err(HandshakeError::Quit);
-            }
-            Incoming::Msg(_) => {
-                error(
-                    ErrorCode::State,
-                    &format!("say HELLO {PROTOCOL_VERSION} <your-name> first"),
-                );
-            }
-            Incoming::Invalid(e) => {
-                error(ErrorCode::for_parse_error(&e), &e.to_string());
-            }
-            Incoming::Broken(code, e) => {
-                error(code, &e.to_string());
-                return Err(HandshakeError::Broken(e));
-            }
-            Incoming::TimedOut => {
-                let limit = limit.unwrap_or_default();
-                error(
-                    ErrorCode::Timeout,
-                    &format!("no HELLO within {} s", limit.as_secs_f64()),
-                );
-                return Err(HandshakeError::TimedOut(limit));
-            }
-            Incoming::Closed => return Err(HandshakeError::Closed),
+    /// Passes a seated player's event to the table.
+    fn at_table(&mut self, seat: Seat, event: Event, now: Instant) -> Result<(), Refused> {
+        let contested = !self.queue.is_empty();
+        let Some(sitting) = &mut self.table else {
+            return Ok(());
         };
-        if strikes.hit() {
-            conn.send(&abuse_error());
-            return Err(HandshakeError::Abuse);
+        sitting.table.set_contested(contested);
+        let said = sitting
+            .table
+            .handle(seat, event, now)
+            .map_err(Refused::Table)?;
+        self.deliver(said);
+        self.after_table(now);
+        Ok(())
+    }
+
+    /// Sends what the table said to the seats' connections.
+    fn deliver(&mut self, said: Said) {
+        let Some(sitting) = &self.table else {
+            return;
+        };
+        let (seats, number) = (sitting.seats, sitting.number);
+        for (seat, say) in said {
+            match &say {
+                Say::Start {
+                    mark: ttt_protocol::Mark::X,
+                    opponent,
+                } => log::info!(
+                    "table {number}: {} (X) vs {opponent} (O)",
+                    sitting.table.name(seat)
+                ),
+                Say::Result(outcome) if seat == Seat::First => {
+                    let first = sitting.table.name(Seat::First);
+                    let second = sitting.table.name(Seat::Second);
+                    match outcome {
+                        Outcome::Win(how) => log::info!("table {number}: {first} wins ({how})"),
+                        Outcome::Lose(how) => log::info!("table {number}: {second} wins ({how})"),
+                        Outcome::Tie => log::info!("table {number}: tie"),
+                    }
+                }
+                _ => {}
+            }
+            self.out
+                .push(Out::Send(seats[seat.index()], wording::say(&say)));
         }
     }
+
+    /// After the table spoke: if it is over, close who leaves, seat who
+    /// stays on with the next in line, and pair the next players.
+    fn after_table(&mut self, now: Instant) {
+        let Some(Phase::Over { stays }) = self.table.as_ref().map(|s| s.table.phase()) else {
+            return;
+        };
+        let Some(sitting) = self.table.take() else {
+            return;
+        };
+        log::info!("table {}: closed", sitting.number);
+        let mut stayer = None;
+        for seat in Seat::BOTH {
+            let id = sitting.seats[seat.index()];
+            if Some(seat) == stays && self.knows(id) {
+                stayer = Some((id, sitting.table.name(seat).clone()));
+            } else {
+                self.close(id);
+            }
+        }
+        if let Some(stayer) = stayer {
+            match self.queue.pop_front() {
+                Some(challenger) => {
+                    log::info!("{} stays on; {} is next", stayer.1, challenger.1);
+                    self.open_table(stayer, challenger, Seat::Second, now);
+                }
+                None => {
+                    // Nobody left to play after all: back to waiting.
+                    if let Some(conn) = self.conns.get_mut(&stayer.0) {
+                        conn.stage = Stage::Queued;
+                    }
+                    self.send(stayer.0, wording::wait());
+                    self.queue.push_front(stayer);
+                }
+            }
+        }
+        self.pair(now);
+    }
+
+    /// Seats the first two in line if the table is free.
+    fn pair(&mut self, now: Instant) {
+        if self.table.is_some() || self.queue.len() < 2 {
+            return;
+        }
+        let (Some(first), Some(second)) = (self.queue.pop_front(), self.queue.pop_front()) else {
+            return;
+        };
+        self.open_table(first, second, Seat::First, now);
+    }
+
+    /// Opens a table for `first` (the longer seated) and `second`, with
+    /// `x` moving first.
+    fn open_table(
+        &mut self,
+        (first, first_name): (ConnId, Name),
+        (second, second_name): (ConnId, Name),
+        x: Seat,
+        now: Instant,
+    ) {
+        for (id, seat) in [(first, Seat::First), (second, Seat::Second)] {
+            if let Some(conn) = self.conns.get_mut(&id) {
+                conn.stage = Stage::Seated(seat);
+            }
+        }
+        self.tables += 1;
+        let names = [first_name, second_name];
+        let (table, said) = Table::open(names, x, self.settings.table, now);
+        self.table = Some(Sitting {
+            table,
+            seats: [first, second],
+            number: self.tables,
+        });
+        self.deliver(said);
+    }
+
+    /// A connection leaves, whatever it was doing.
+    fn depart(&mut self, id: ConnId, gone: Gone, now: Instant) {
+        match self.conns.get(&id).map(|c| c.stage) {
+            Some(Stage::Seated(seat)) => {
+                // Leaving cannot be refused.
+                let _ = self.at_table(seat, Event::Left(gone), now);
+            }
+            Some(Stage::Greeting | Stage::Queued) => self.close(id),
+            None => {}
+        }
+    }
+
+    /// Cuts a connection off for its conduct.
+    fn cut(&mut self, id: ConnId, cut: Cut, now: Instant) {
+        log::info!("{}: {cut}", self.peer(id));
+        self.send(id, wording::closing(&Closing::Abuse(cut)));
+        self.depart(id, Gone::CutOff, now);
+    }
+
+    /// Says `closing`, then closes. For a seated player, only at shutdown.
+    fn close_with(&mut self, id: ConnId, closing: &Closing) {
+        self.send(id, wording::closing(closing));
+        self.close(id);
+    }
+
+    /// Forgets a connection and tells the driver to close it.
+    fn close(&mut self, id: ConnId) {
+        if self.conns.remove(&id).is_some() {
+            self.greeting.retain(|&g| g != id);
+            self.queue.retain(|(q, _)| *q != id);
+            self.out.push(Out::Close(id));
+        }
+    }
+
+    fn send(&mut self, id: ConnId, msg: ServerMsg) {
+        if self.knows(id) {
+            self.out.push(Out::Send(id, msg));
+        }
+    }
+
+    /// Connections greeting from `ip`, oldest first.
+    fn greeting_from(&self, ip: IpAddr) -> Vec<ConnId> {
+        self.greeting
+            .iter()
+            .copied()
+            .filter(|g| self.conns.get(g).is_some_and(|c| c.peer.ip() == ip))
+            .collect()
+    }
+
+    fn peer(&self, id: ConnId) -> SocketAddr {
+        self.conns
+            .get(&id)
+            .map_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.peer)
+    }
 }
+
+#[cfg(test)]
+mod tests;

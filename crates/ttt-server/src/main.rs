@@ -3,10 +3,9 @@
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use ttt_server::addresses::{join_commands, lan_addresses};
-use ttt_server::config::{Args, Settings};
-use ttt_server::{lobby, shutdown};
+use ttt_server::{Args, Server, Settings, join_commands, lan_addresses};
 
 fn main() -> ExitCode {
     let args: Args = match ttt_cli::start() {
@@ -29,17 +28,34 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stop = ctrlc::set_handler(|| {
-        let told = shutdown::say_goodbye();
-        log::info!("stopping; told {told} player(s) goodbye");
-        std::process::exit(0);
+    let server = match Server::new(listener, &Settings::from(&args)) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The first Ctrl-C (or SIGTERM) asks the server to say goodbye to
+    // everyone and stop; a second one stops at once.
+    let stop = server.stopper();
+    let asked = AtomicBool::new(false);
+    let handler = ctrlc::set_handler(move || {
+        if asked.swap(true, Ordering::AcqRel) {
+            std::process::exit(1);
+        }
+        stop.stop();
     });
-    if let Err(e) = stop {
+    if let Err(e) = handler {
         log::warn!("cannot catch Ctrl-C ({e}); players will not be told when the server stops");
     }
     print_join_hint(bound);
-    lobby::serve(&listener, &Settings::from(&args));
-    ExitCode::SUCCESS
+    match server.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the server failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Tells the host where the server listens and what the players should type.
@@ -65,7 +81,8 @@ fn print_join_hint(bound: SocketAddr) {
         lines.push(format!("             or:    {nc}"));
     }
     lines.push(
-        "one game at a time; later arrivals wait in the queue. Ctrl-C stops the server.".into(),
+        "one game at a time; later players wait their turn (winner stays on). Ctrl-C stops the server."
+            .into(),
     );
     let mut out = io::stdout().lock();
     for line in lines {

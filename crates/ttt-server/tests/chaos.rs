@@ -7,13 +7,13 @@
 //! Run it alone with its figures: `cargo test -p ttt-server --test chaos -- --nocapture`.
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{Ipv4Addr, Shutdown};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ttt_test_support::{Peer, Server, play};
+use ttt_test_support::{Peer, Server, connect_from, play};
 
 /// Hostile connections in one run.
 const HOSTILE: usize = 300;
@@ -23,14 +23,15 @@ const GAMES: usize = 24;
 /// few enough that nobody waits behind more than a handful.
 const HOSTILE_WORKERS: usize = 6;
 /// The server's handshake limit in this test: silent and trickling clients
-/// hold the lobby this long.
+/// are cut after this long (and hold nobody up meanwhile).
 const HANDSHAKE: &str = "200ms";
 /// Peak memory allowed for the server process.
 const MAX_RSS_KIB: u64 = 8 * 1024;
 
-/// Taken while seating two players (or a waiter who leaves), so that a
-/// scripted pair is never split by another connection that says hello.
-static SEATING: Mutex<()> = Mutex::new(());
+/// Held for a whole scripted game, and by a hostile waiter while it waits:
+/// the lobby pairs whoever says hello, in order, so a scripted pair must not
+/// meet a hostile waiter (or the other scripted pair) in the queue.
+static TABLE: Mutex<()> = Mutex::new(());
 
 /// The kinds of hostile connection, each a row of docs/RELIABILITY.md.
 #[derive(Debug, Clone, Copy)]
@@ -47,24 +48,23 @@ enum Hostile {
     HalfCloseBeforeHello,
     Silent,
     Slowloris,
+    BlankFlood,
+    SilentBurst,
     WaiterLeaves,
     WaiterQuits,
 }
 
 impl Hostile {
-    /// Picks the kind for connection `i`: the slow kinds rarely (silent and
-    /// trickling clients hold the lobby for the whole handshake limit; leaving
-    /// waiters hold the seating lock), the rest evenly.
+    /// Picks the kind for connection `i`: leaving waiters rarely (they hold
+    /// the table lock), the rest evenly.
     fn nth(i: usize) -> Hostile {
         use Hostile::*;
         match i % 30 {
-            7 if i % 60 == 7 => return Silent,
-            7 => return Slowloris,
             13 => return WaiterLeaves,
             23 => return WaiterQuits,
             _ => {}
         }
-        let fast = [
+        let kinds = [
             RandomBytes,
             Megabyte,
             AtMaxThenOver,
@@ -75,15 +75,19 @@ impl Hostile {
             WrongVersion,
             Abuse,
             HalfCloseBeforeHello,
+            Silent,
+            Slowloris,
+            BlankFlood,
+            SilentBurst,
         ];
-        fast[i % fast.len()]
+        kinds[i % kinds.len()]
     }
 }
 
-/// Does one hostile thing. Nothing is asserted: hostile clients only have to
-/// end; what matters is the server afterwards.
-fn hostile(port: u16, kind: Hostile, seed: u64) {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+/// Does one hostile thing from `from`. Nothing is asserted: hostile clients
+/// only have to end; what matters is the server afterwards.
+fn hostile(from: Ipv4Addr, port: u16, kind: Hostile, seed: u64) {
+    let Ok(mut s) = connect_from(from, port) else {
         return;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
@@ -122,8 +126,28 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
             let _ = s.shutdown(Shutdown::Write);
         }
         Hostile::Silent => {}
+        Hostile::BlankFlood => {
+            // A waiting player pressing Enter a million times at once. It
+            // says hello, so it waits for an opponent: until the server
+            // has cut it off, no scripted player may arrive.
+            let _table = TABLE.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = s.write_all(b"HELLO 1 flood\n");
+            let _ = s.write_all(&vec![b'\n'; 1 << 20]);
+            read_until_closed(&mut s);
+            return;
+        }
+        Hostile::SilentBurst => {
+            // More silent connections from this address than it may have
+            // greeting at once: the oldest are closed to make room.
+            let burst: Vec<_> = (0..12)
+                .filter_map(|_| connect_from(from, port).ok())
+                .collect();
+            thread::sleep(Duration::from_millis(50));
+            drop(burst);
+        }
         Hostile::Slowloris => {
-            for b in b"HELLO 1 sloth" {
+            // One byte every 100 ms, for twice the handshake limit.
+            for b in b"HELLO" {
                 if s.write_all(&[*b]).is_err() {
                     break;
                 }
@@ -131,7 +155,7 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
             }
         }
         Hostile::WaiterLeaves | Hostile::WaiterQuits => {
-            let _seat = SEATING.lock().unwrap_or_else(|p| p.into_inner());
+            let _table = TABLE.lock().unwrap_or_else(|p| p.into_inner());
             let _ = s.write_all(b"HELLO 1 ghost\n");
             let mut peer = Peer::from_stream(s);
             // WELCOME, then WAIT once seated.
@@ -146,7 +170,11 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
             return;
         }
     }
-    // Read whatever the server says until it closes or 5 s pass.
+    read_until_closed(&mut s);
+}
+
+/// Reads whatever the server says until it closes or 5 s pass.
+fn read_until_closed(s: &mut std::net::TcpStream) {
     let mut sink = [0u8; 4096];
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
@@ -155,12 +183,6 @@ fn hostile(port: u16, kind: Hostile, seed: u64) {
             Ok(_) => {}
         }
     }
-}
-
-/// Seats a scripted pair as X and O.
-fn seat_pair(server: &Server, x: &str, o: &str) -> (Peer, Peer) {
-    let _seat = SEATING.lock().unwrap_or_else(|p| p.into_inner());
-    server.pair(x, o)
 }
 
 /// Reads the end of a decided game for both: result, score, rematch offer.
@@ -183,8 +205,9 @@ fn decline(x: &mut Peer, o: &mut Peer) {
 /// Plays scripted game `n` (the script depends on `n % 10`) and checks its
 /// result. Returns how many games were completed.
 fn scripted_game(server: &Server, n: usize) -> usize {
+    let _table = TABLE.lock().unwrap_or_else(|p| p.into_inner());
     let (xn, on) = (format!("x{n}"), format!("o{n}"));
-    let (mut x, mut o) = seat_pair(server, &xn, &on);
+    let (mut x, mut o) = server.pair(&xn, &on);
     match n % 10 {
         0 => {
             play(&mut x, &mut o, &[1, 4, 2, 5, 3]);
@@ -219,6 +242,7 @@ fn scripted_game(server: &Server, n: usize) -> usize {
         4 => {
             play(&mut x, &mut o, &[5]);
             drop(o);
+            x.expect("BOARD ....X.... -");
             x.expect("RESULT WIN FORFEIT DISCONNECT");
             x.expect_prefix("SCORE ");
             x.expect_prefix("BYE ");
@@ -226,17 +250,22 @@ fn scripted_game(server: &Server, n: usize) -> usize {
         5 => {
             x.send_raw(&[b'9'; 600]);
             x.expect_prefix("ERR TOOLONG ");
+            o.expect("BOARD ......... -");
             o.expect("RESULT WIN FORFEIT ABUSE");
         }
         6 => {
             play(&mut x, &mut o, &[1]);
             o.shutdown_write();
+            o.expect("BOARD X........ -");
             o.expect("RESULT LOSE FORFEIT DISCONNECT");
+            x.expect("BOARD X........ -");
             x.expect("RESULT WIN FORFEIT DISCONNECT");
         }
         7 => {
             x.send("QUIT");
+            x.expect("BOARD ......... -");
             x.expect("RESULT LOSE FORFEIT QUIT");
+            o.expect("BOARD ......... -");
             o.expect("RESULT WIN FORFEIT QUIT");
         }
         8 => {
@@ -298,14 +327,17 @@ fn chaos_leaves_the_server_whole() {
     let games_done = AtomicUsize::new(0);
 
     thread::scope(|scope| {
-        for _ in 0..HOSTILE_WORKERS {
-            scope.spawn(|| {
+        for worker in 0..HOSTILE_WORKERS {
+            // Each worker is a machine of its own, as on a real LAN.
+            let from = Ipv4Addr::new(127, 0, 0, 10 + worker as u8);
+            let next_hostile = &next_hostile;
+            scope.spawn(move || {
                 loop {
                     let i = next_hostile.fetch_add(1, Ordering::Relaxed);
                     if i >= HOSTILE {
                         break;
                     }
-                    hostile(port, Hostile::nth(i), i as u64 * 0x9e37_79b9 + 1);
+                    hostile(from, port, Hostile::nth(i), i as u64 * 0x9e37_79b9 + 1);
                 }
             });
         }
@@ -332,7 +364,8 @@ fn chaos_leaves_the_server_whole() {
     );
     // A fresh game completes normally.
     {
-        let (mut x, mut o) = seat_pair(&server, "fresh", "game");
+        let _table = TABLE.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut x, mut o) = server.pair("fresh", "game");
         play(&mut x, &mut o, &[1, 4, 2, 5, 3]);
         ends(&mut x, &mut o, "WIN LINE 1 2 3", "LOSE LINE 1 2 3");
         decline(&mut x, &mut o);

@@ -83,8 +83,9 @@ fn bare_cr_is_not_a_line_ending() {
     peer.expect("WAIT");
 }
 
-/// Messages in the wrong state: a move before HELLO, and a move while waiting
-/// for an opponent (answered when the game starts), are refused.
+/// Messages in the wrong state are refused at once: a move before HELLO,
+/// and a move while waiting for an opponent (answered before anyone else
+/// arrives).
 #[test]
 fn moves_before_the_game_are_refused() {
     let server = Server::start(&[]);
@@ -96,11 +97,8 @@ fn moves_before_the_game_are_refused() {
     x.send("HELLO 1 ann");
     x.expect("WAIT");
     x.send("MOVE 5");
-    // Sent well before the opponent arrives (one racing the START could be
-    // read as the first move: the server cannot tell when it was sent).
-    thread::sleep(Duration::from_millis(100));
-    let mut o = server.join("bob");
     x.expect("ERR STATE the game has not started; waiting for an opponent");
+    let mut o = server.join("bob");
     x.expect("START X bob");
     x.expect("BOARD ......... X");
     o.expect("START O ann");
@@ -136,7 +134,9 @@ fn half_closed_player_forfeits_and_still_reads_the_result() {
     let (mut x, mut o) = server.pair("ann", "bob");
     play(&mut x, &mut o, &[5]);
     o.shutdown_write();
+    o.expect("BOARD ....X.... -");
     o.expect("RESULT LOSE FORFEIT DISCONNECT");
+    x.expect("BOARD ....X.... -");
     x.expect("RESULT WIN FORFEIT DISCONNECT");
 }
 

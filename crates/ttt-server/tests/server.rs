@@ -109,7 +109,9 @@ fn repeated_abuse_closes_the_connection() {
         o.expect_prefix("ERR MALFORMED ");
     }
     o.expect_prefix("ERR ABUSE ");
+    o.expect("BOARD ......... -");
     o.expect("RESULT LOSE FORFEIT ABUSE");
+    x.expect("BOARD ......... -");
     x.expect("RESULT WIN FORFEIT ABUSE");
 }
 
@@ -144,8 +146,11 @@ fn rematch_accepted_then_declined_with_score() {
     bob.expect_closed();
 }
 
-/// Checks `winner` is told of the forfeit within a second.
+/// Checks `winner` is told of the forfeit within a second: the final board
+/// (turn `-`), the result, the score, and goodbye.
 fn expect_prompt_forfeit(winner: &mut Peer, reason: &str, start: Instant) {
+    let board = winner.expect_prefix("BOARD ");
+    assert!(board.ends_with(" -"), "{board}");
     winner.expect(&format!("RESULT WIN FORFEIT {reason}"));
     assert!(
         start.elapsed() < Duration::from_secs(1),
@@ -206,6 +211,7 @@ fn quitting_is_a_forfeit_by_quit() {
     let (mut x, mut o) = server.pair("ann", "bob");
     let start = Instant::now();
     o.send("QUIT");
+    o.expect("BOARD ......... -");
     o.expect("RESULT LOSE FORFEIT QUIT");
     o.expect("SCORE 0 1 0");
     o.expect("BYE goodbye");
@@ -220,7 +226,9 @@ fn turn_timeout_forfeits_the_mover() {
     let (mut x, mut o) = server.pair("ann", "bob");
     play(&mut x, &mut o, &[5]);
     let start = Instant::now();
+    o.expect("BOARD ....X.... -");
     o.expect("RESULT LOSE FORFEIT TIMEOUT");
+    x.expect("BOARD ....X.... -");
     x.expect("RESULT WIN FORFEIT TIMEOUT");
     assert!(
         start.elapsed() >= Duration::from_millis(150),
@@ -270,32 +278,43 @@ fn first_player_leaving_while_waiting_is_not_paired() {
     bob.expect("START O ann");
 }
 
-/// A waiting player can cancel with QUIT: the server closes the connection.
+/// A waiting player can cancel with QUIT: goodbye, and the connection closes.
 #[test]
 fn waiting_player_can_quit() {
     let server = Server::start(&[]);
     let mut ann = server.join("ann");
     ann.expect("WAIT");
     ann.send("QUIT");
+    ann.expect("BYE goodbye");
     ann.expect_closed();
     let mut bob = server.join("bob");
     bob.expect("WAIT");
 }
 
-/// A third client waits in the backlog during a game and is served after it.
+/// A third player who arrives during a game is greeted at once and told to
+/// wait; at the game's end there is no rematch while they wait: the loser
+/// makes way with a reason, and the winner stays on against them.
 #[test]
-fn third_client_is_served_after_the_game() {
+fn third_player_is_greeted_at_once_and_plays_the_winner() {
     let server = Server::start(&[]);
     let (mut x, mut o) = server.pair("ann", "bob");
-    let mut carol = server.connect();
-    // Connected at the TCP level, but not accepted: no greeting yet.
-    carol.expect_silence(Duration::from_millis(300));
+    let mut carol = server.join("carol");
+    carol.expect("WAIT");
     play(&mut x, &mut o, &[1, 4, 2, 5, 3]);
     expect_result(&mut x, &mut o, "WIN LINE 1 2 3", "LOSE LINE 1 2 3");
-    x.send("NO");
-    carol.expect_prefix("WELCOME 1");
-    carol.send("HELLO 1 carol");
-    carol.expect("WAIT");
+    o.expect("SCORE 0 1 0");
+    o.expect(
+        "BYE winner stays on: others are waiting, so ann plays the next in line; \
+         thanks for playing",
+    );
+    o.expect_closed();
+    x.expect("SCORE 1 0 0");
+    // The challenger moves first.
+    x.expect("START O carol");
+    x.expect("BOARD ......... X");
+    carol.expect("START X ann");
+    carol.expect("BOARD ......... X");
+    play(&mut carol, &mut x, &[5]);
 }
 
 /// A client speaking another protocol version is told both versions.
@@ -329,6 +348,7 @@ fn over_long_line_forfeits_by_abuse() {
     let (mut x, mut o) = server.pair("ann", "bob");
     o.send_raw(&[b'7'; 600]);
     o.expect_prefix("ERR TOOLONG ");
+    x.expect("BOARD ......... -");
     x.expect("RESULT WIN FORFEIT ABUSE");
 }
 
@@ -339,6 +359,7 @@ fn invalid_utf8_forfeits_by_abuse() {
     let (mut x, mut o) = server.pair("ann", "bob");
     x.send_raw(b"MOVE \xff\n");
     x.expect_prefix("ERR UTF8 ");
+    o.expect("BOARD ......... -");
     o.expect("RESULT WIN FORFEIT ABUSE");
 }
 

@@ -1,7 +1,8 @@
 //! The rules of one game: whose turn it is, which moves are legal, and who won.
 //!
 //! Pure data and functions, no I/O, so every rule is unit-tested here. This is
-//! the only place in `ttt` that decides a game: the client has no copy.
+//! the only place in `ttt` that decides a game: the client does not even
+//! depend on this crate.
 
 use ttt_protocol::{Board, Cell, Line, Mark};
 

@@ -1,0 +1,750 @@
+//! The lobby, row by row of docs/PROTOCOL.md's state machine and error
+//! table, with time driven by hand and no sockets. What the lobby says is
+//! rendered as `<connection>: <line>` and `<connection>: <close>`.
+
+use super::*;
+use crate::policy::{MAX_BLANK_LINES, MAX_STRIKES};
+
+const TURN: Duration = Duration::from_secs(120);
+const HANDSHAKE: Duration = Duration::from_secs(10);
+
+/// A lobby, a clock, and connections numbered from 1.
+struct Harness {
+    lobby: Lobby,
+    now: Instant,
+    next: u64,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        Harness::with(Some(HANDSHAKE), Some(TURN))
+    }
+
+    fn with(handshake: Option<Duration>, turn: Option<Duration>) -> Harness {
+        Harness {
+            lobby: Lobby::new(LobbySettings {
+                handshake_timeout: handshake,
+                table: TableSettings { turn_timeout: turn },
+            }),
+            now: Instant::now(),
+            next: 1,
+        }
+    }
+
+    /// A connection from `ip`, greeted.
+    fn connect_from(&mut self, ip: &str) -> ConnId {
+        let id = ConnId(self.next);
+        self.next += 1;
+        let peer = SocketAddr::new(ip.parse().expect("test ip"), 40_000);
+        self.lobby.connect(id, peer, self.now);
+        id
+    }
+
+    fn connect(&mut self) -> ConnId {
+        self.connect_from("10.0.0.1")
+    }
+
+    fn send(&mut self, id: ConnId, line: &str) {
+        self.lobby.line(id, line, self.now);
+    }
+
+    /// A connection that said hello as `name`; what it was told is drained.
+    fn join(&mut self, name: &str) -> ConnId {
+        let id = self.connect();
+        self.send(id, &format!("HELLO 1 {name}"));
+        id
+    }
+
+    /// Seats two players: `x` waits first and plays X.
+    fn pair(&mut self, x: &str, o: &str) -> (ConnId, ConnId) {
+        let x = self.join(x);
+        let o = self.join(o);
+        self.out();
+        (x, o)
+    }
+
+    fn advance(&mut self, by: Duration) {
+        self.now += by;
+        self.lobby.tick(self.now);
+    }
+
+    /// Everything said since the last call.
+    fn out(&mut self) -> Vec<String> {
+        self.lobby
+            .take_out()
+            .into_iter()
+            .map(|out| match out {
+                Out::Send(id, msg) => format!("{}: {msg}", id.0),
+                Out::Close(id) => format!("{}: <close>", id.0),
+            })
+            .collect()
+    }
+
+    /// What `id` was told since the last call (the rest is dropped).
+    fn told(&mut self, id: ConnId) -> Vec<String> {
+        let prefix = format!("{}: ", id.0);
+        self.out()
+            .into_iter()
+            .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+            .collect()
+    }
+
+    /// Plays moves alternately, `first` moving first; drains the output.
+    fn play(&mut self, first: ConnId, second: ConnId, moves: &[u8]) {
+        let mut players = [first, second];
+        for n in moves {
+            self.send(players[0], &n.to_string());
+            players.swap(0, 1);
+        }
+    }
+}
+
+const WELCOME: &str = "WELCOME 1 ttt-server; reply HELLO 1 <your-name>";
+
+// connected
+
+#[test]
+fn a_connection_is_welcomed_at_once() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    assert_eq!(h.told(id), [WELCOME]);
+}
+
+#[test]
+fn hello_then_wait_and_the_second_player_starts_at_once() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    h.send(ann, "HELLO 1 ann");
+    assert_eq!(h.told(ann), [WELCOME, "WAIT"]);
+    let bob = h.connect();
+    h.send(bob, "hello 1 bob");
+    assert_eq!(
+        h.out(),
+        [
+            "2: WELCOME 1 ttt-server; reply HELLO 1 <your-name>",
+            "1: START X bob",
+            "2: START O ann",
+            "1: BOARD ......... X",
+            "2: BOARD ......... X",
+        ]
+    );
+}
+
+#[test]
+fn quit_before_hello_says_goodbye_and_closes() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(id, "QUIT");
+    assert_eq!(h.out(), ["1: BYE goodbye", "1: <close>"]);
+    assert!(!h.lobby.knows(id));
+}
+
+#[test]
+fn anything_but_hello_first_is_refused_and_the_connection_stays() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    for (line, reply) in [
+        ("MOVE 5", "ERR STATE say HELLO 1 <your-name> first"),
+        ("YES", "ERR STATE say HELLO 1 <your-name> first"),
+        ("JUMP", "ERR MALFORMED unknown message \"JUMP\""),
+        (
+            "MOVE 0",
+            "ERR RANGE cell 0 is out of range; expected 1 to 9",
+        ),
+        ("HELLO 1 a!", "ERR NAME "),
+    ] {
+        h.send(id, line);
+        let told = h.told(id);
+        assert_eq!(told.len(), 1, "{line}: {told:?}");
+        assert!(told[0].starts_with(reply), "{line}: {told:?}");
+    }
+    h.send(id, "HELLO 1 ann");
+    assert_eq!(h.told(id), ["WAIT"]);
+}
+
+#[test]
+fn another_protocol_version_is_refused_and_closed() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(id, "HELLO 2 future");
+    assert_eq!(
+        h.out(),
+        [
+            "1: ERR NOPROTO client speaks protocol 2, server speaks 1",
+            "1: <close>"
+        ]
+    );
+}
+
+#[test]
+fn no_hello_within_the_handshake_timeout_is_closed() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    assert_eq!(h.lobby.next_deadline(), Some(h.now + HANDSHAKE));
+    // Lines, refused or not, do not extend the deadline (slowloris).
+    h.advance(Duration::from_secs(9));
+    h.send(id, "HEL");
+    h.send(id, "");
+    h.out();
+    h.advance(Duration::from_secs(1));
+    assert_eq!(
+        h.out(),
+        ["1: ERR TIMEOUT no HELLO within 10 s", "1: <close>"]
+    );
+    assert_eq!(h.lobby.next_deadline(), None);
+}
+
+#[test]
+fn the_handshake_timeout_can_be_switched_off() {
+    let mut h = Harness::with(None, Some(TURN));
+    let id = h.connect();
+    h.out();
+    assert_eq!(h.lobby.next_deadline(), None);
+    h.advance(Duration::from_secs(86_400));
+    assert!(h.out().is_empty());
+    assert!(h.lobby.knows(id));
+}
+
+#[test]
+fn handshakes_expire_oldest_first_each_on_its_own_deadline() {
+    let mut h = Harness::new();
+    let a = h.connect();
+    h.advance(Duration::from_secs(4));
+    let b = h.connect();
+    h.out();
+    h.advance(Duration::from_secs(6));
+    assert_eq!(h.out()[1], "1: <close>");
+    assert!(h.lobby.knows(b));
+    assert_eq!(
+        h.lobby.next_deadline(),
+        Some(h.now + Duration::from_secs(4))
+    );
+    assert!(!h.lobby.knows(a));
+}
+
+// Greeting is concurrent and capped.
+
+#[test]
+fn silent_connections_cost_honest_players_nothing() {
+    let mut h = Harness::new();
+    for i in 0..40 {
+        h.connect_from(&format!("10.0.1.{i}"));
+    }
+    h.out();
+    let ann = h.join("ann");
+    let bob = h.join("bob");
+    let out = h.out();
+    assert!(out.contains(&format!("{}: START X bob", ann.0)), "{out:?}");
+    assert!(out.contains(&format!("{}: START O ann", bob.0)), "{out:?}");
+}
+
+#[test]
+fn past_the_per_address_cap_the_oldest_from_that_address_makes_room() {
+    let mut h = Harness::new();
+    let other = h.connect_from("10.0.0.9");
+    let first = h.connect_from("10.0.0.1");
+    for _ in 1..MAX_PENDING_PER_ADDR {
+        h.connect_from("10.0.0.1");
+    }
+    h.out();
+    let newcomer = h.connect_from("10.0.0.1");
+    assert_eq!(
+        h.out(),
+        [
+            format!(
+                "{}: ERR TIMEOUT no HELLO in time: 8 connections from 10.0.0.1 were waiting to \
+                 say hello, and this was the oldest",
+                first.0
+            ),
+            format!("{}: <close>", first.0),
+            format!("{}: {WELCOME}", newcomer.0),
+        ]
+    );
+    assert!(h.lobby.knows(other), "another address lost its slot");
+    // The newcomer can play.
+    h.send(newcomer, "HELLO 1 ann");
+    assert_eq!(h.told(newcomer), ["WAIT"]);
+}
+
+#[test]
+fn past_the_overall_cap_the_oldest_makes_room() {
+    let mut h = Harness::new();
+    let oldest = h.connect_from("10.0.2.0");
+    for i in 1..MAX_PENDING {
+        h.connect_from(&format!("10.0.2.{}", i % 250));
+    }
+    h.out();
+    assert_eq!(h.lobby.status().greeting, MAX_PENDING);
+    let newcomer = h.connect_from("10.0.3.1");
+    let out = h.out();
+    assert!(
+        out[0].starts_with(&format!(
+            "{}: ERR TIMEOUT no HELLO in time: 64 connections",
+            oldest.0
+        )),
+        "{out:?}"
+    );
+    assert_eq!(out[1], format!("{}: <close>", oldest.0));
+    assert!(h.lobby.knows(newcomer));
+    assert_eq!(h.lobby.status().greeting, MAX_PENDING);
+}
+
+#[test]
+fn greeted_players_do_not_count_against_the_greeting_caps() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    for _ in 0..MAX_PENDING_PER_ADDR {
+        h.connect();
+    }
+    h.out();
+    assert!(h.lobby.knows(ann));
+}
+
+// waiting
+
+#[test]
+fn a_waiting_player_is_answered_at_once() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    h.send(ann, "MOVE 5");
+    assert_eq!(
+        h.told(ann),
+        ["ERR STATE the game has not started; waiting for an opponent"]
+    );
+    h.send(ann, "JUMP");
+    assert_eq!(h.told(ann), ["ERR MALFORMED unknown message \"JUMP\""]);
+    h.send(ann, "HELLO 1 ann");
+    assert_eq!(h.told(ann), ["ERR STATE already said hello"]);
+}
+
+#[test]
+fn ten_refused_lines_while_waiting_cut_at_once() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    for _ in 1..MAX_STRIKES {
+        h.send(ann, "nonsense");
+    }
+    assert_eq!(h.told(ann).len(), 9);
+    h.send(ann, "nonsense");
+    let told = h.told(ann);
+    assert_eq!(
+        told[1..],
+        ["ERR ABUSE 10 refused messages in a row; closing", "<close>"]
+    );
+    // Not paired as a ghost: the next player waits first.
+    let bob = h.join("bob");
+    assert_eq!(h.told(bob), [WELCOME, "WAIT"]);
+}
+
+#[test]
+fn the_refusal_count_runs_from_the_handshake_through_the_game() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    for _ in 0..3 {
+        h.send(ann, "junk");
+    }
+    h.send(ann, "HELLO 1 ann"); // accepted: the count clears here
+    for _ in 0..4 {
+        h.send(ann, "MOVE 1"); // refused while waiting
+    }
+    h.join("bob");
+    h.out();
+    // At the table, it is bob's turn... no: ann is X and moves first; she
+    // sends nonsense instead. Four strikes from waiting are still counted.
+    for _ in 0..5 {
+        h.send(ann, "nonsense");
+    }
+    assert!(h.told(ann).iter().all(|l| l.starts_with("ERR MALFORMED")));
+    h.send(ann, "nonsense");
+    let told = h.told(ann);
+    assert_eq!(told[1], "ERR ABUSE 10 refused messages in a row; closing");
+    assert!(
+        told.contains(&"RESULT LOSE FORFEIT ABUSE".to_owned()),
+        "{told:?}"
+    );
+}
+
+#[test]
+fn blank_lines_are_free_but_a_flood_is_cut() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    for i in 1..MAX_BLANK_LINES {
+        h.send(ann, if i % 2 == 0 { "" } else { " \t" });
+    }
+    // A message between them resets the count (a refused one, here).
+    h.send(ann, "?");
+    for _ in 1..MAX_BLANK_LINES {
+        h.send(ann, "");
+    }
+    assert_eq!(h.told(ann).len(), 1, "only the refused line was answered");
+    h.send(ann, "");
+    assert_eq!(
+        h.told(ann),
+        ["ERR ABUSE 64 blank lines in a row; closing", "<close>"]
+    );
+}
+
+#[test]
+fn a_waiting_player_who_quits_or_vanishes_is_never_paired() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    h.send(ann, "QUIT");
+    assert_eq!(h.told(ann), ["BYE goodbye", "<close>"]);
+    let bob = h.join("bob");
+    h.out();
+    h.lobby.closed(bob, h.now);
+    assert_eq!(h.told(bob), ["<close>"]);
+    let carol = h.join("carol");
+    assert_eq!(h.told(carol), [WELCOME, "WAIT"]);
+}
+
+#[test]
+fn players_arriving_during_a_game_are_greeted_queued_and_paired_in_hello_order() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    // dave connects first but carol says hello first.
+    let dave = h.connect();
+    let carol = h.connect();
+    h.out();
+    h.send(carol, "HELLO 1 carol");
+    h.send(dave, "HELLO 1 dave");
+    assert_eq!(h.told(carol), ["WAIT"]);
+    h.send(dave, "MOVE 1");
+    assert_eq!(
+        h.told(dave),
+        [
+            "ERR STATE the game has not started; another game is being played, and 1 player is ahead of you"
+        ]
+    );
+    assert_eq!(
+        h.lobby.status().queued,
+        [
+            "carol".parse::<Name>().expect("name"),
+            "dave".parse().expect("name")
+        ]
+    );
+    // ann beats bob: with others waiting, bob makes way and ann stays on
+    // against carol, who moves first.
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    let out = h.out();
+    assert!(
+        out.contains(&format!("{}: RESULT WIN LINE 1 2 3", ann.0)),
+        "{out:?}"
+    );
+    assert!(!out.iter().any(|l| l.contains("REMATCH")), "{out:?}");
+    assert!(out.contains(&format!(
+        "{}: BYE winner stays on: others are waiting, so ann plays the next in line; thanks for playing",
+        bob.0
+    )));
+    assert!(out.contains(&format!("{}: <close>", bob.0)));
+    assert!(out.contains(&format!("{}: START O carol", ann.0)));
+    assert!(out.contains(&format!("{}: START X ann", carol.0)));
+    // dave is still waiting, now first in line.
+    h.send(dave, "MOVE 1");
+    assert!(h.told(dave)[0].ends_with("nobody is ahead of you"));
+}
+
+#[test]
+fn after_a_tie_with_others_waiting_the_longer_seated_makes_way() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    let carol = h.join("carol");
+    h.out();
+    h.play(ann, bob, &[1, 2, 3, 5, 4, 6, 8, 7, 9]);
+    let out = h.out();
+    assert!(out.contains(&format!("{}: <close>", ann.0)), "{out:?}");
+    assert!(
+        out.contains(&format!("{}: START O carol", bob.0)),
+        "{out:?}"
+    );
+    assert!(h.lobby.knows(carol));
+}
+
+#[test]
+fn with_nobody_waiting_the_pair_may_rematch_for_as_long_as_they_like() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    for _ in 0..3 {
+        h.play(ann, bob, &[1, 4, 2, 5, 3]);
+        h.send(ann, "YES");
+        h.send(bob, "YES");
+        h.play(bob, ann, &[1, 4, 2, 5, 3]);
+        h.send(ann, "YES");
+        h.send(bob, "YES");
+    }
+    let out = h.out();
+    assert_eq!(out.iter().filter(|l| l.ends_with("REMATCH")).count(), 12);
+    assert!(h.told(ann).is_empty());
+}
+
+#[test]
+fn a_player_queued_during_the_rematch_offer_plays_the_one_who_said_yes() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.send(bob, "YES");
+    let carol = h.join("carol");
+    h.out();
+    h.send(ann, "NO");
+    let out = h.out();
+    assert_eq!(out[0], format!("{}: BYE goodbye", ann.0));
+    assert!(
+        out.contains(&format!("{}: START O carol", bob.0)),
+        "{out:?}"
+    );
+    assert!(
+        out.contains(&format!("{}: START X bob", carol.0)),
+        "{out:?}"
+    );
+}
+
+// game
+
+#[test]
+fn moves_and_refusals_at_the_table() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.send(bob, "1");
+    assert_eq!(h.told(bob), ["ERR TURN not your turn; it is X's turn"]);
+    h.send(ann, "move 5");
+    assert_eq!(h.out(), ["1: BOARD ....X.... O", "2: BOARD ....X.... O"]);
+    h.send(bob, "MOVE 5");
+    assert_eq!(h.told(bob), ["ERR OCCUPIED cell 5 is taken by X"]);
+    h.send(bob, "YES");
+    assert_eq!(
+        h.told(bob),
+        ["ERR STATE a game is running; send MOVE <1-9>"]
+    );
+    h.send(bob, "HELLO 1 bob");
+    assert_eq!(h.told(bob), ["ERR STATE already said hello"]);
+    h.send(bob, "MOVE five");
+    assert!(h.told(bob)[0].starts_with("ERR MALFORMED "));
+    h.send(bob, "10");
+    assert!(h.told(bob)[0].starts_with("ERR RANGE "));
+}
+
+#[test]
+fn the_turn_clock_warns_at_30_seconds_then_forfeits() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.advance(Duration::from_secs(89));
+    assert!(h.out().is_empty());
+    h.advance(Duration::from_secs(1));
+    assert_eq!(h.out(), [format!("{}: CLOCK 30", ann.0)]);
+    h.advance(Duration::from_secs(20));
+    assert_eq!(h.out(), [format!("{}: CLOCK 10", ann.0)]);
+    h.advance(Duration::from_secs(10));
+    let out = h.out();
+    assert!(out.contains(&format!("{}: RESULT LOSE FORFEIT TIMEOUT", ann.0)));
+    assert!(out.contains(&format!("{}: RESULT WIN FORFEIT TIMEOUT", bob.0)));
+    assert!(out.contains(&format!("{}: REMATCH", ann.0)));
+}
+
+#[test]
+fn with_no_turn_timeout_nobody_is_hurried() {
+    let mut h = Harness::with(Some(HANDSHAKE), None);
+    let (ann, bob) = h.pair("ann", "bob");
+    assert_eq!(h.lobby.next_deadline(), None);
+    h.advance(Duration::from_secs(86_400));
+    assert!(h.out().is_empty());
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.advance(Duration::from_secs(86_400));
+    assert!(h.out().is_empty(), "the rematch offer expired");
+}
+
+#[test]
+fn a_move_that_arrives_after_the_clock_ran_out_is_too_late() {
+    let mut h = Harness::new();
+    let (ann, _bob) = h.pair("ann", "bob");
+    h.now += TURN;
+    // The driver ticks before it reads.
+    h.lobby.tick(h.now);
+    h.send(ann, "5");
+    let told = h.told(ann);
+    assert!(
+        told.contains(&"RESULT LOSE FORFEIT TIMEOUT".to_owned()),
+        "{told:?}"
+    );
+    assert_eq!(
+        told.last().map(String::as_str),
+        Some("ERR STATE the game is over; answer YES or NO")
+    );
+}
+
+#[test]
+fn a_disconnect_at_the_table_is_a_forfeit_and_the_table_closes() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.lobby.closed(bob, h.now);
+    assert_eq!(
+        h.out(),
+        [
+            "1: BOARD ......... -",
+            "2: BOARD ......... -",
+            "1: RESULT WIN FORFEIT DISCONNECT",
+            "1: SCORE 1 0 0",
+            "2: RESULT LOSE FORFEIT DISCONNECT",
+            "2: SCORE 0 1 0",
+            "2: BYE goodbye",
+            "1: BYE bob disconnected; thanks for playing",
+            "1: <close>",
+            "2: <close>",
+        ]
+    );
+    assert!(!h.lobby.knows(ann));
+    assert_eq!(h.lobby.status(), Status::default());
+}
+
+#[test]
+fn a_broken_line_at_the_table_is_a_forfeit_by_abuse() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.lobby.broken(ann, Broken::TooLong, h.now);
+    let told = h.told(ann);
+    assert_eq!(told[0], "ERR TOOLONG line longer than 512 bytes");
+    assert!(told.contains(&"RESULT LOSE FORFEIT ABUSE".to_owned()));
+    assert!(!h.lobby.knows(bob));
+    // Before hello it just closes.
+    let id = h.connect();
+    h.out();
+    h.lobby.broken(id, Broken::Utf8, h.now);
+    assert_eq!(h.told(id), ["ERR UTF8 line is not valid UTF-8", "<close>"]);
+}
+
+// game over, rematch
+
+#[test]
+fn a_second_yes_is_refused_and_no_answer_counts_as_no() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.send(ann, "YES");
+    h.send(ann, "y");
+    assert_eq!(
+        h.told(ann),
+        ["ERR STATE you already accepted; waiting for your opponent"]
+    );
+    h.send(bob, "5");
+    assert_eq!(
+        h.told(bob),
+        ["ERR STATE the game is over; answer YES or NO"]
+    );
+    h.advance(TURN);
+    assert_eq!(
+        h.out(),
+        [
+            "2: BYE you did not answer the rematch offer in time; goodbye",
+            "1: BYE bob did not answer the rematch offer in time; thanks for playing",
+            "1: <close>",
+            "2: <close>",
+        ]
+    );
+}
+
+#[test]
+fn both_yes_plays_again_with_marks_swapped() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.send(ann, "yes");
+    h.send(bob, "Y");
+    assert_eq!(
+        h.out(),
+        [
+            "1: START O bob",
+            "2: START X ann",
+            "1: BOARD ......... X",
+            "2: BOARD ......... X"
+        ]
+    );
+}
+
+// The server stops.
+
+#[test]
+fn shutdown_tells_everyone_greeting_waiting_and_playing() {
+    let mut h = Harness::new();
+    let greeting = h.connect();
+    let (ann, bob) = h.pair("ann", "bob");
+    let carol = h.join("carol");
+    h.out();
+    h.lobby.shutdown();
+    let out = h.out();
+    for id in [greeting, ann, bob, carol] {
+        assert!(
+            out.contains(&format!("{}: BYE server shutting down", id.0)),
+            "{out:?}"
+        );
+        assert!(out.contains(&format!("{}: <close>", id.0)), "{out:?}");
+    }
+    assert_eq!(h.lobby.status(), Status::default());
+    assert_eq!(h.lobby.next_deadline(), None);
+}
+
+// The queue's caps.
+
+#[test]
+fn a_full_queue_turns_newcomers_away_with_a_reason() {
+    let mut h = Harness::new();
+    h.pair("ann", "bob");
+    for i in 0..MAX_QUEUE {
+        let id = h.connect_from(&format!("10.0.4.{i}"));
+        h.send(id, &format!("HELLO 1 p{i}"));
+    }
+    h.out();
+    let late = h.connect_from("10.0.5.1");
+    h.send(late, "HELLO 1 late");
+    assert_eq!(
+        h.told(late)[1..],
+        [
+            "BYE the queue is full (32 players waiting); try again later",
+            "<close>"
+        ]
+    );
+}
+
+#[test]
+fn one_address_cannot_fill_the_queue() {
+    let mut h = Harness::new();
+    h.pair("ann", "bob");
+    for i in 0..MAX_QUEUED_PER_ADDR {
+        let id = h.connect_from("10.0.6.1");
+        h.send(id, &format!("HELLO 1 p{i}"));
+    }
+    h.out();
+    let more = h.connect_from("10.0.6.1");
+    h.send(more, "HELLO 1 more");
+    assert_eq!(
+        h.told(more)[1],
+        "BYE 8 players from 10.0.6.1 are already waiting; try again later"
+    );
+    let elsewhere = h.connect_from("10.0.6.2");
+    h.send(elsewhere, "HELLO 1 other");
+    assert_eq!(h.told(elsewhere)[1], "WAIT");
+}
+
+#[test]
+fn status_says_who_greets_waits_and_plays() {
+    let mut h = Harness::new();
+    h.connect();
+    h.pair("ann", "bob");
+    h.join("carol");
+    let status = h.lobby.status();
+    assert_eq!(status.greeting, 1);
+    assert_eq!(status.queued.len(), 1);
+    assert_eq!(
+        status.playing.map(|[a, b]| format!("{a} {b}")).as_deref(),
+        Some("ann bob")
+    );
+}
