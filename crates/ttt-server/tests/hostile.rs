@@ -200,38 +200,51 @@ fn disconnect_before_hello() {
     still_serving(&server);
 }
 
-/// A waiting player flooding lines while the lobby is blocked in `accept`
-/// cannot grow the server's memory (the event queue is bounded, so TCP flow
-/// control holds the flood back), and is cut off for abuse when the next
-/// player arrives, who then waits as the first player.
-#[test]
-fn flooding_while_waiting_is_bounded_and_cut_off() {
-    let server = Server::start(&[]);
+/// Floods a waiting player's connection with `line` repeated, from a
+/// thread, for at most 64 MiB or until the server stops taking it; returns
+/// what the flooder read and how many bytes the server took.
+fn flood_while_waiting(server: &Server, line: &[u8]) -> (String, usize) {
     let mut flooder = server.join("flood");
     flooder.expect("WAIT");
     let mut writer = flooder.try_clone_stream();
+    let chunk = line.repeat(64 * 1024 / line.len());
     let flood = thread::spawn(move || {
-        let chunk = "x\n".repeat(32 * 1024);
-        // 32 MiB at most; the writes stall once the server stops reading.
-        for _ in 0..512 {
-            if writer.write_all(chunk.as_bytes()).is_err() {
+        let mut sent = 0;
+        for _ in 0..1024 {
+            if writer.write_all(&chunk).is_err() {
                 break;
             }
+            sent += chunk.len();
         }
+        sent
     });
-    thread::sleep(Duration::from_millis(500));
-    let rss = ttt_test_support::proc::status_field(server.pid(), "VmRSS:");
-    assert!(
-        rss < 16 * 1024,
-        "server RSS grew to {rss} KiB under a flood"
-    );
-    let mut next = server.join("next");
-    next.expect("WAIT");
     let said = flooder.drain();
-    assert!(
-        said.contains("ERR ABUSE "),
-        "{:?}",
-        &said[said.len().saturating_sub(200)..]
-    );
-    let _ = flood.join();
+    let sent = flood.join().expect("flood thread");
+    (said, sent)
+}
+
+/// A waiting player flooding blank lines (free for a person pressing Enter)
+/// is cut off at once, with the reason, without waiting for anyone else to
+/// arrive; the flood goes nowhere, and the next player is served.
+#[test]
+fn a_blank_line_flood_while_waiting_is_cut_at_once() {
+    let server = Server::start(&[]);
+    let (said, sent) = flood_while_waiting(&server, b"\n");
+    assert_eq!(said, "ERR ABUSE 64 blank lines in a row; closing\n");
+    assert!(sent < 16 << 20, "the server took {sent} bytes of flood");
+    let rss = ttt_test_support::proc::status_field(server.pid(), "VmHWM:");
+    assert!(rss < 16 * 1024, "server peak RSS {rss} KiB under a flood");
+    still_serving(&server);
+}
+
+/// A flood of refused lines while waiting is cut at the tenth.
+#[test]
+fn a_refused_line_flood_while_waiting_is_cut_at_the_tenth() {
+    let server = Server::start(&[]);
+    let (said, _) = flood_while_waiting(&server, b"x\n");
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 11, "{said}");
+    assert!(lines[..10].iter().all(|l| l.starts_with("ERR MALFORMED ")));
+    assert_eq!(lines[10], "ERR ABUSE 10 refused messages in a row; closing");
+    still_serving(&server);
 }

@@ -380,22 +380,38 @@ fn pipelined_lines_and_crlf() {
     o.expect_prefix("ERR TURN ");
 }
 
-/// Stopping the server (Ctrl-C or kill) tells every player why, then exits 0.
+/// Stopping the server (Ctrl-C or kill) tells every connection why (players
+/// at the table, players waiting their turn, connections still greeting),
+/// then exits 0.
 #[test]
 fn stopping_the_server_says_goodbye() {
     for signal in ["INT", "TERM"] {
         let mut server = Server::start(&[]);
         let (mut x, mut o) = server.pair("ann", "bob");
+        let mut queued = server.join("carol");
+        queued.expect("WAIT");
+        let mut greeting = server.welcomed();
         assert_eq!(
             server.signal(signal),
             Some(0),
             "exit code after SIG{signal}"
         );
-        for p in [&mut x, &mut o] {
+        for p in [&mut x, &mut o, &mut queued, &mut greeting] {
             p.expect("BYE server shutting down");
             p.expect_closed();
         }
     }
+}
+
+/// A player waiting alone when the server stops is told so too.
+#[test]
+fn stopping_while_a_player_waits_says_goodbye() {
+    let mut server = Server::start(&[]);
+    let mut ann = server.join("ann");
+    ann.expect("WAIT");
+    assert_eq!(server.signal("TERM"), Some(0));
+    ann.expect("BYE server shutting down");
+    ann.expect_closed();
 }
 
 /// Runs the server binary with `args` and `env`, expecting a quick failure.
