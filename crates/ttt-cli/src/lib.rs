@@ -1,6 +1,6 @@
 //! What `ttt-server` and `ttt-client` share at start-up: loading `.env`,
-//! parsing flags, and turning a configuration mistake into one line on stderr
-//! and exit code 2.
+//! parsing flags (and durations in them: [`parse_timeout`]), and turning a
+//! configuration mistake into one line on stderr and exit code 2.
 //!
 //! Precedence is flag > environment > `.env` > default: `.env` is loaded
 //! first without overriding variables already set, then `clap` reads flags,
@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
@@ -87,4 +88,72 @@ pub fn usage_error<A: CommandFactory>(e: clap::Error) -> ExitCode {
     }
     eprintln!("{line}");
     ExitCode::from(USAGE_EXIT)
+}
+
+/// A time limit; `None` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+/// Parses seconds (`120`, `0.5`), or a number with a unit (`200ms`, `2s`,
+/// `3m`). Zero means no limit.
+pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
+    let s = s.trim();
+    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| "expected seconds, such as 120, 1.5 or 200ms".to_owned())?;
+    let secs = value * scale;
+    // A day is far beyond any sensible turn; it also keeps Instant arithmetic safe.
+    if !(0.0..=86_400.0).contains(&secs) {
+        return Err("expected between 0 and 86400 seconds".to_owned());
+    }
+    Ok(Timeout((secs > 0.0).then(|| Duration::from_secs_f64(secs))))
+}
+
+/// A time limit that must be set: zero is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Duration);
+
+/// Parses like [`parse_timeout`], but zero (no limit) is not allowed.
+pub fn parse_limit(s: &str) -> Result<Limit, String> {
+    match parse_timeout(s)? {
+        Timeout(Some(limit)) => Ok(Limit(limit)),
+        Timeout(None) => Err("expected more than 0 seconds".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_parse_with_and_without_units() {
+        let secs = |s: &str| parse_timeout(s).map(|t| t.0.map(|d| d.as_millis()));
+        assert_eq!(secs("120"), Ok(Some(120_000)));
+        assert_eq!(secs("0.2"), Ok(Some(200)));
+        assert_eq!(secs("200ms"), Ok(Some(200)));
+        assert_eq!(secs("2s"), Ok(Some(2000)));
+        assert_eq!(secs("3m"), Ok(Some(180_000)));
+        assert_eq!(secs("0"), Ok(None));
+        assert!(parse_timeout("soon").is_err());
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("NaN").is_err());
+        assert!(parse_timeout("1e300").is_err());
+    }
+
+    #[test]
+    fn a_limit_must_be_more_than_zero() {
+        assert_eq!(parse_limit("0.5"), Ok(Limit(Duration::from_millis(500))));
+        assert!(parse_limit("0").is_err());
+        assert!(parse_limit("0ms").is_err());
+    }
 }

@@ -3,14 +3,15 @@
 use std::time::Duration;
 
 use clap::Parser;
+use ttt_cli::{Limit, parse_limit};
 use ttt_protocol::Name;
 
 /// The port to connect to when nothing else is said; the server's default.
 pub const DEFAULT_PORT: u16 = 1234;
 
-/// How long to wait for the server to accept the TCP connection. A few
-/// seconds: on a LAN a live server answers in milliseconds, and an address
-/// that swallows packets should not leave the player staring at nothing.
+/// The default for `--connect-timeout`. A few seconds: on a LAN a live
+/// server answers in milliseconds, and an address that swallows packets
+/// should not leave the player staring at nothing.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 const PRECEDENCE: &str = "Each setting is taken from, in order: its flag, its environment variable, \
@@ -33,6 +34,15 @@ pub struct Args {
     /// Default: your login name.
     #[arg(short, long, env = "TTT_NAME", value_parser = parse_name)]
     pub name: Option<Name>,
+
+    /// Time to wait for the server to accept the connection, e.g. 5, 0.5, 500ms.
+    #[arg(long, env = "TTT_CONNECT_TIMEOUT", default_value = "5", value_parser = parse_limit)]
+    pub connect_timeout: Limit,
+
+    /// Time without a greeting from the server before saying that it seems
+    /// busy and this client is waiting in its queue.
+    #[arg(long, env = "TTT_QUEUE_NOTICE", default_value = "3", value_parser = parse_limit)]
+    pub queue_notice: Limit,
 }
 
 fn parse_name(s: &str) -> Result<Name, String> {
@@ -48,4 +58,17 @@ pub fn default_name() -> Name {
         .filter_map(|var| std::env::var(var).ok())
         .find_map(|login| Name::sanitize(&login))
         .unwrap_or_else(|| "player".parse().expect("'player' is a valid name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connect_timeout_default_is_the_constant() {
+        let args = Args::try_parse_from(["ttt-client"]).expect("defaults parse");
+        assert_eq!(args.connect_timeout, Limit(CONNECT_TIMEOUT));
+        assert_eq!(args.queue_notice, Limit(Duration::from_secs(3)));
+        assert!(Args::try_parse_from(["ttt-client", "--connect-timeout", "0"]).is_err());
+    }
 }

@@ -24,7 +24,7 @@ pub enum ConnectError {
         addr: String,
     },
     /// Occurs when the address does not answer in time.
-    #[error("no answer from {addr} within {} s; is the address right and the server's firewall open?", .timeout.as_secs())]
+    #[error("no answer from {addr} within {} s; is the address right and the server's firewall open?", .timeout.as_secs_f64())]
     TimedOut {
         /// `host:port` as given.
         addr: String,

@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use ttt_client::config::{Args, CONNECT_TIMEOUT, default_name};
+use ttt_client::config::{Args, default_name};
 use ttt_client::connect::connect;
 use ttt_client::events::{spawn_server_reader, spawn_stdin_reader};
 use ttt_client::play::{Exit, Session};
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
-    let stream = connect(&args.host, args.port, CONNECT_TIMEOUT)?;
+    let stream = connect(&args.host, args.port, args.connect_timeout.0)?;
     stream.set_nodelay(true)?;
     // Bounded: a server flooding lines waits for the screen to keep up.
     let (events_tx, events) = mpsc::sync_channel(64);
@@ -51,6 +51,7 @@ fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         style,
         io::stdin().is_terminal(),
         name,
-    );
+    )
+    .queue_notice_after(args.queue_notice.0);
     Ok(session.run(&events))
 }

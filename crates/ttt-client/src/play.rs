@@ -19,11 +19,6 @@ use ttt_protocol::{
 use crate::events::Event;
 use crate::render::{self, Style};
 
-/// How long without a greeting before telling the player they are queued.
-/// The server greets at once when it is free; silence means it is busy with
-/// a game and this connection waits in its listen backlog.
-pub const QUEUE_NOTICE_AFTER: Duration = Duration::from_secs(3);
-
 /// How the session ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -84,6 +79,9 @@ pub struct Session<W: Write> {
     in_game: bool,
     /// We sent QUIT; the server closing now is expected.
     quitting: bool,
+    /// How long without a greeting before telling the player the server
+    /// seems busy and they wait in its queue.
+    queue_notice_after: Duration,
 }
 
 impl<W: Write> Session<W> {
@@ -105,7 +103,17 @@ impl<W: Write> Session<W> {
             greeted: false,
             in_game: false,
             quitting: false,
+            queue_notice_after: Duration::from_secs(3),
         }
+    }
+
+    /// Sets how long to wait for a greeting before telling the player the
+    /// server seems busy (default 3 s). A `ttt-server` greets at once; one
+    /// that does not is overloaded, or an older server busy with a game
+    /// while this connection waits in its listen backlog.
+    pub fn queue_notice_after(mut self, wait: Duration) -> Session<W> {
+        self.queue_notice_after = wait;
+        self
     }
 
     /// Runs until the server says goodbye, the player quits, or the
@@ -114,7 +122,7 @@ impl<W: Write> Session<W> {
         let mut queue_notice_due = true;
         loop {
             let event = if !self.greeted && queue_notice_due {
-                match events.recv_timeout(QUEUE_NOTICE_AFTER) {
+                match events.recv_timeout(self.queue_notice_after) {
                     Ok(event) => event,
                     Err(RecvTimeoutError::Timeout) => {
                         queue_notice_due = false;

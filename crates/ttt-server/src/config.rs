@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use clap::Parser;
+use ttt_cli::{Limit, Timeout, parse_limit, parse_timeout};
 
 /// The port players connect to when nothing else is said. Matches
 /// `.env.example` and the client's default.
@@ -50,47 +51,6 @@ pub struct Args {
     pub quiet: u8,
 }
 
-/// A time limit; `None` means no limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeout(pub Option<Duration>);
-
-/// Parses seconds (`120`, `0.5`), or a number with a unit (`200ms`, `2s`,
-/// `3m`). Zero means no limit.
-pub fn parse_timeout(s: &str) -> Result<Timeout, String> {
-    let s = s.trim();
-    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60.0)
-    } else {
-        (s, 1.0)
-    };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| "expected seconds, such as 120, 1.5 or 200ms".to_owned())?;
-    let secs = value * scale;
-    // A day is far beyond any sensible turn; it also keeps Instant arithmetic safe.
-    if !(0.0..=86_400.0).contains(&secs) {
-        return Err("expected between 0 and 86400 seconds".to_owned());
-    }
-    Ok(Timeout((secs > 0.0).then(|| Duration::from_secs_f64(secs))))
-}
-
-/// A time limit that must be set: zero is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit(pub Duration);
-
-/// Parses like [`parse_timeout`], but zero (no limit) is not allowed.
-pub fn parse_limit(s: &str) -> Result<Limit, String> {
-    match parse_timeout(s)? {
-        Timeout(Some(limit)) => Ok(Limit(limit)),
-        Timeout(None) => Err("expected more than 0 seconds".to_owned()),
-    }
-}
-
 /// The settings the server needs, in the form it uses them.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -126,21 +86,6 @@ impl From<&Args> for Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts_parse_with_and_without_units() {
-        let secs = |s: &str| parse_timeout(s).map(|t| t.0.map(|d| d.as_millis()));
-        assert_eq!(secs("120"), Ok(Some(120_000)));
-        assert_eq!(secs("0.2"), Ok(Some(200)));
-        assert_eq!(secs("200ms"), Ok(Some(200)));
-        assert_eq!(secs("2s"), Ok(Some(2000)));
-        assert_eq!(secs("3m"), Ok(Some(180_000)));
-        assert_eq!(secs("0"), Ok(None));
-        assert!(parse_timeout("soon").is_err());
-        assert!(parse_timeout("-1").is_err());
-        assert!(parse_timeout("NaN").is_err());
-        assert!(parse_timeout("1e300").is_err());
-    }
 
     #[test]
     fn defaults_serve_the_lan() {

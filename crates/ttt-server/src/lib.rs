@@ -29,7 +29,7 @@ mod policy;
 mod wording;
 
 pub use addresses::{join_commands, lan_addresses};
-pub use config::{Args, DEFAULT_PORT, Settings, Timeout, parse_timeout};
+pub use config::{Args, DEFAULT_PORT, Settings};
 pub use connection::{LINGER, MAX_OUTBOX};
 pub use driver::{Server, Stop};
 pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR};
