@@ -1,187 +1,298 @@
-//! Move latency against the loopback floor, games per second, peak memory and
-//! idle CPU of the real `ttt-server` binary. Run with:
+//! The real `ttt-server` binary, measured: move latency and CPU against a
+//! same-shape floor (interleaved in one run, unpinned and pinned to one
+//! CPU), the lobby under attack, whole games, memory and idle CPU. Run with:
 //!
 //! ```sh
 //! cargo bench -p ttt-server
-//! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more games
+//! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more whole games
 //! ```
 //!
-//! Everything runs on 127.0.0.1 with ports chosen by the kernel. The figures
-//! are printed, never asserted: the targets are read from the last line (see
+//! Everything runs on loopback with ports chosen by the kernel. Figures are
+//! printed, never asserted: the targets are read from the last line (see
 //! docs/PERFORMANCE.md).
+//!
+//! **The floor** is a minimal single-threaded server in a process of its
+//! own (this benchmark, re-run with `TTT_BENCH_ROLE=floor`): blocking
+//! reads, `TCP_NODELAY`, and one reply line per line read. The same client
+//! code times it and the real server, in alternating rounds, so both see
+//! the same machine at the same moment.
 
 use std::io::{self, BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::Command;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{Board, Cell, Mark, ServerMsg};
-use ttt_test_support::proc::{fd_count, status_field as status_kib};
-use ttt_test_support::{Server, wait_until};
+use ttt_test_support::proc::{context_switches, cpu_ns, fd_count, status_field};
+use ttt_test_support::{Server, connect_from, wait_until};
 
-/// Round trips measured for the floor.
-const FLOOR_ROUNDS: usize = 5_000;
+/// Back to back: rounds of [`GAMES_PER_ROUND`] server games, each round
+/// followed by as many floor round trips as its games had moves.
+const ROUNDS: usize = 40;
+/// Server games per back-to-back round, all on the same two connections.
+const GAMES_PER_ROUND: usize = 20;
+/// Paced: server games, each followed by as many floor round trips.
+const PACED_GAMES: usize = 300;
+/// The pause before every exchange when paced: people think between moves,
+/// so every move finds the server (and its CPU) asleep.
+const PACE: Duration = Duration::from_millis(1);
 /// The sizes of a move and its answer, so the floor moves the same bytes.
-const MOVE_LINE: &[u8] = b"MOVE 5\n";
+const MOVE_LINE: &str = "MOVE 5\n";
 const BOARD_LINE: &[u8] = b"BOARD ....X.... O\n";
 /// How long the server is left waiting for a move while its CPU time is read.
 const IDLE_SPAN: Duration = Duration::from_secs(5);
+/// How long the blank-line flood may go on.
+const FLOOD_SPAN: Duration = Duration::from_secs(5);
 /// Any single read in the benchmark gives up after this: a bug fails fast.
 const READ_LIMIT: Duration = Duration::from_secs(10);
+/// A round trip or move slower than this is a stall (Nagle's 40 ms delay).
+const STALL: Duration = Duration::from_millis(40);
 
 fn main() -> io::Result<()> {
-    // `cargo bench` passes `--bench`; a filter argument is not supported.
-    let games: usize = std::env::var("TTT_BENCH_GAMES")
-        .ok()
-        .and_then(|g| g.parse().ok())
-        .unwrap_or(500);
-
-    let floor = measure_floor()?;
-
-    // -q here plus the support's own -q: nothing logged while measuring.
-    let server = Server::start(&["-q"]);
-    let baseline_fds = fd_count(server.pid());
-    let mut timings = Timings::default();
-    let mut game_times = Vec::with_capacity(games);
-    let mut rng = Lcg(0x5eed);
-    let mut after_first = (0, 0);
-    for game in 0..games {
-        let t = Instant::now();
-        play_bot_game(server.port, &mut rng, &mut timings)?;
-        game_times.push(t.elapsed());
-        if game == 0 {
-            after_first = (
-                settled_fd_count(&server, baseline_fds),
-                status_kib(server.pid(), "VmRSS:"),
+    match std::env::var("TTT_BENCH_ROLE").as_deref() {
+        Ok("floor") => return floor_server(),
+        Ok("floor2") => return floor2_server(),
+        Ok("pinned") => {
+            let paced = measure_moves(Some(PACE))?;
+            let b2b = measure_moves(None)?;
+            println!(
+                "{} {} stalls={}",
+                paced.key_values("pinned_"),
+                b2b.key_values("pinned_b2b_"),
+                paced.stalls() + b2b.stalls()
             );
+            return Ok(());
         }
+        _ => {}
     }
-    // Only the games themselves: the fd settling after game 1 is not play.
-    let total: Duration = game_times.iter().sum();
-    let after_all = (
-        settled_fd_count(&server, baseline_fds),
-        status_kib(server.pid(), "VmRSS:"),
-    );
-    let idle_cpu = measure_idle_cpu(&server)?;
-    let peak_rss = status_kib(server.pid(), "VmHWM:");
+    println!("ttt-server benchmark: {} CPUs\n", cpus());
 
-    let moves = &timings.moves;
-    floor_and_moves_table(&floor, moves, &timings.bursts);
-    let games_per_s = games as f64 / total.as_secs_f64();
-    // Mean time per game in each tenth of the run: flat means no growth.
-    let tenth = (games / 10).max(1);
-    let per_tenth: Vec<String> = game_times
-        .chunks(tenth)
-        .map(|chunk| {
-            format!(
-                "{:.0}",
-                chunk.iter().sum::<Duration>().as_secs_f64() * 1e6 / chunk.len() as f64
-            )
-        })
-        .collect();
+    let paced = measure_moves(Some(PACE))?;
+    println!(
+        "Moves, paced ({} ms pause before each), {PACED_GAMES} games, each followed by as many floor round trips; unpinned:",
+        PACE.as_millis()
+    );
+    paced.print();
+    let b2b = measure_moves(None)?;
+    println!(
+        "\nMoves, back to back, {ROUNDS} rounds of {GAMES_PER_ROUND} games, each round followed by as many floor round trips; unpinned:"
+    );
+    b2b.print();
+    let pinned = measure_pinned()?;
+
+    println!("\nThe lobby under attack:");
+    let lobby_start = measure_lobby_start()?;
+    println!(
+        "  20 silent + 20 trickling connections, then two players: both START {:.2} ms after the second HELLO",
+        ms(lobby_start)
+    );
+    let queued_start = measure_queued_start()?;
+    println!(
+        "  200 silent connections during a game, then two players queue: the next game STARTs {:.2} ms after the last move",
+        ms(queued_start)
+    );
+    let flood = measure_flood()?;
+    println!(
+        "  a blank-line flood while waiting: cut after the server took {} bytes ({}); server CPU {:.2} % over {} s",
+        flood.bytes_taken,
+        flood.reason.trim(),
+        flood.cpu_pct,
+        FLOOD_SPAN.as_secs()
+    );
+
+    let games = measure_whole_games()?;
+    games.print();
+
     println!();
+    let pinned_stalls: usize = pinned
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("stalls=")?.parse().ok())
+        .unwrap_or(0);
+    let pinned = pinned
+        .split_whitespace()
+        .filter(|kv| !kv.starts_with("stalls="))
+        .collect::<Vec<_>>()
+        .join(" ");
     println!(
-        "games            {games} in {:.2} s: {games_per_s:.0} games/s (connect, handshake, play, goodbye)",
-        total.as_secs_f64()
-    );
-    println!(
-        "us per game      by tenth of the run: {}",
-        per_tenth.join(" ")
-    );
-    println!(
-        "server fds       idle {baseline_fds}, after game 1 {}, after game {games} {}",
-        after_first.0, after_all.0
-    );
-    println!(
-        "server RSS       after game 1 {} KiB, after game {games} {} KiB, peak {peak_rss} KiB",
-        after_first.1, after_all.1
-    );
-    println!(
-        "idle CPU         {} ms (utime+stime over {} s waiting for a move; {:.3} ms by schedstat)",
-        idle_cpu.0,
-        IDLE_SPAN.as_secs(),
-        idle_cpu.1 as f64 / 1e6
-    );
-    let floor_p50 = percentile(&floor, 50.0);
-    let move_p50 = percentile(moves, 50.0);
-    // Every timed exchange counts: a lost TCP_NODELAY shows in the bursts.
-    let stalls = moves
-        .iter()
-        .chain(&timings.bursts)
-        .filter(|d| **d > Duration::from_millis(40))
-        .count();
-    println!(
-        "move_p50_ratio={:.2} move_p99_us={:.0} stalls_over_40ms={stalls} server_rss_kib={peak_rss} idle_cpu_ms={}",
-        move_p50.as_secs_f64() / floor_p50.as_secs_f64(),
-        percentile(moves, 99.0).as_secs_f64() * 1e6,
-        idle_cpu.0
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2}",
+        paced.key_values(""),
+        b2b.key_values("b2b_"),
+        pinned,
+        paced.stalls() + b2b.stalls() + pinned_stalls,
+        games.peak_rss,
+        games.idle_cpu_ms,
+        ms(lobby_start),
+        ms(queued_start),
+        flood.cpu_pct,
     );
     Ok(())
 }
 
-/// A raw TCP line ping-pong between two std sockets on loopback, with
-/// `TCP_NODELAY`: the fastest a move could possibly go on this machine.
-fn measure_floor() -> io::Result<Vec<Duration>> {
+/// The two-player floor: accept two connections, then read a line from
+/// each in turn and answer it with one line to the other and one to the
+/// sender, which is all the I/O a move needs, and nothing else.
+fn floor2_server() -> io::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let echo = thread::spawn(move || -> io::Result<()> {
-        let (stream, _) = listener.accept()?;
+    println!("floor listening on {}", listener.local_addr()?);
+    io::stdout().flush()?;
+    let (a, _) = listener.accept()?;
+    let (b, _) = listener.accept()?;
+    let mut readers = [
+        BufReader::new(a.try_clone()?),
+        BufReader::new(b.try_clone()?),
+    ];
+    let mut writers = [a, b];
+    for w in &writers {
+        w.set_nodelay(true)?;
+    }
+    let mut line = Vec::new();
+    for mover in [0, 1].into_iter().cycle() {
+        line.clear();
+        if readers[mover].read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        writers[1 - mover].write_all(BOARD_LINE)?;
+        writers[mover].write_all(BOARD_LINE)?;
+    }
+    Ok(())
+}
+
+/// The floor: accept, answer every line with one board line, repeat.
+fn floor_server() -> io::Result<()> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    println!("floor listening on {}", listener.local_addr()?);
+    io::stdout().flush()?;
+    for stream in listener.incoming() {
+        let stream = stream?;
         stream.set_nodelay(true)?;
         let mut reader = BufReader::new(stream.try_clone()?);
         let mut writer = stream;
         let mut line = Vec::new();
-        for _ in 0..FLOOR_ROUNDS {
+        loop {
             line.clear();
-            reader.read_until(b'\n', &mut line)?;
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
             writer.write_all(BOARD_LINE)?;
         }
-        Ok(())
-    });
-    let stream = TcpStream::connect(addr)?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(READ_LIMIT))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream;
-    let mut times = Vec::with_capacity(FLOOR_ROUNDS);
-    let mut line = Vec::new();
-    for _ in 0..FLOOR_ROUNDS {
-        let t = Instant::now();
-        writer.write_all(MOVE_LINE)?;
-        line.clear();
-        reader.read_until(b'\n', &mut line)?;
-        times.push(t.elapsed());
     }
-    echo.join()
-        .map_err(|_| io::Error::other("floor echo thread panicked"))??;
-    Ok(times)
+    Ok(())
 }
 
-/// A bot: a raw protocol client that tracks the board it is sent.
+/// The floor process, killed when dropped.
+struct Floor {
+    child: Child,
+    port: u16,
+}
+
+impl Floor {
+    /// Starts the floor process in `role`: `floor` or `floor2`.
+    fn start(role: &str) -> io::Result<Floor> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .env("TTT_BENCH_ROLE", role)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("floor stdout"))?;
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first)?;
+        let port = first
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| io::Error::other(format!("no port in {first:?}")))?;
+        Ok(Floor { child, port })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Floor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Re-runs the move measurement with everything (this harness, the server,
+/// the floor) pinned to CPU 0; returns its `pinned_*` figures.
+fn measure_pinned() -> io::Result<String> {
+    let out = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(std::env::current_exe()?)
+        .env("TTT_BENCH_ROLE", "pinned")
+        .stderr(Stdio::inherit())
+        .output();
+    let out = match out {
+        Ok(out) if out.status.success() => out,
+        Ok(out) => {
+            println!("\npinned run failed ({}); skipped", out.status);
+            return Ok(String::new());
+        }
+        Err(e) => {
+            println!("\npinned run skipped: cannot run taskset ({e})");
+            return Ok(String::new());
+        }
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or_default().to_owned();
+    println!("\nMoves measured the same two ways, everything pinned to CPU 0 (taskset -c 0):");
+    let figure = |key: &str| -> f64 {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    for (name, prefix) in [("paced", "pinned_"), ("back to back", "pinned_b2b_")] {
+        println!(
+            "  {name:<12}  floor p50 {:.1} us, move p50 {:.1} us ({:.2}x); CPU per move {:.1} us vs floor {:.1} us ({:.2}x)",
+            figure(&format!("{prefix}floor_p50_us")),
+            figure(&format!("{prefix}move_p50_us")),
+            figure(&format!("{prefix}move_p50_ratio")),
+            figure(&format!("{prefix}server_cpu_us_per_move")),
+            figure(&format!("{prefix}floor_cpu_us_per_rt")),
+            figure(&format!("{prefix}cpu_per_move_ratio")),
+        );
+    }
+    Ok(line)
+}
+
+/// A raw protocol client that knows its mark.
 struct Bot {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
     line: String,
+    mark: Mark,
 }
 
 impl Bot {
-    /// Connects and reads `WELCOME`.
+    /// Connects, without reading anything.
     fn connect(port: u16) -> io::Result<Bot> {
-        let stream = TcpStream::connect(("127.0.0.1", port))?;
+        Bot::wrap(TcpStream::connect(("127.0.0.1", port))?)
+    }
+
+    fn wrap(stream: TcpStream) -> io::Result<Bot> {
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(READ_LIMIT))?;
-        let mut bot = Bot {
+        Ok(Bot {
             reader: BufReader::new(stream.try_clone()?),
             writer: stream,
             line: String::new(),
-        };
-        bot.next()?;
-        Ok(bot)
+            mark: Mark::X,
+        })
     }
 
-    /// Connects and says hello.
+    /// Connects, reads `WELCOME`, says hello.
     fn join(port: u16, name: &str) -> io::Result<Bot> {
         let mut bot = Bot::connect(port)?;
+        bot.next()?;
         bot.send(&format!("HELLO 1 {name}\n"))?;
         Ok(bot)
     }
@@ -195,10 +306,15 @@ impl Bot {
         if self.reader.read_line(&mut self.line)? == 0 {
             return Err(io::Error::other("server closed the connection"));
         }
-        self.line
+        let msg = self
+            .line
             .trim_end()
             .parse()
-            .map_err(|e| io::Error::other(format!("{e}: {:?}", self.line)))
+            .map_err(|e| io::Error::other(format!("{e}: {:?}", self.line)))?;
+        if let ServerMsg::Start { mark, .. } = msg {
+            self.mark = mark;
+        }
+        Ok(msg)
     }
 
     /// Reads until a board arrives.
@@ -209,33 +325,538 @@ impl Bot {
             }
         }
     }
+
+    /// Reads until `REMATCH`.
+    fn rematch(&mut self) -> io::Result<()> {
+        while !matches!(self.next()?, ServerMsg::Rematch) {}
+        Ok(())
+    }
 }
 
-/// What one game's timings are added to.
+/// Latency samples and CPU totals of one kind of exchange.
 #[derive(Default)]
-struct Timings {
-    /// From the mover sending `MOVE` to the mover receiving the new board.
-    moves: Vec<Duration>,
-    /// From the second player's `HELLO` to its first board (`START`, `BOARD`),
-    /// and from the last move to the mover's `REMATCH` (`BOARD`, `RESULT`,
-    /// `SCORE`, `REMATCH`): the exchanges where the server writes several
-    /// messages in a row, which is where a lost `TCP_NODELAY` stalls.
+struct Series {
+    times: Vec<Duration>,
+    /// CPU time of the answering process over the measured exchanges.
+    cpu_ns: u64,
+    /// Context switches of the answering process over them.
+    switches: u64,
+    /// Exchanges the CPU and switches were measured over.
+    counted: u64,
+}
+
+impl Series {
+    fn cpu_us_each(&self) -> f64 {
+        self.cpu_ns as f64 / 1e3 / self.counted.max(1) as f64
+    }
+
+    fn switches_each(&self) -> f64 {
+        self.switches as f64 / self.counted.max(1) as f64
+    }
+}
+
+/// What [`measure_moves`] found.
+struct Moves {
+    floor: Series,
+    /// The two-player floor: a move's I/O (one line in, one to each player).
+    floor2: Series,
+    moves: Series,
+    /// The exchanges where the server writes several lines in a row: the
+    /// last move to the mover's `REMATCH`, and the second `YES` to the
+    /// first board. A lost `TCP_NODELAY` stalls there first.
     bursts: Vec<Duration>,
 }
 
-/// Plays one whole game between two bots making random legal moves.
-fn play_bot_game(port: u16, rng: &mut Lcg, timings: &mut Timings) -> io::Result<()> {
-    let mut x = Bot::join(port, "botx")?;
-    let _ = x.next()?; // WAIT
-    let mut o = Bot::connect(port)?;
-    let t = Instant::now();
-    o.send("HELLO 1 boto\n")?;
+impl Moves {
+    fn print(&self) {
+        println!(
+            "  {:<16} {:>7} {:>8} {:>8} {:>8} {:>11} {:>9}",
+            "exchange", "samples", "p50 us", "p99 us", "max us", "CPU us/ex", "cs/ex"
+        );
+        for (name, series) in [
+            ("floor", &self.floor),
+            ("two-player floor", &self.floor2),
+            ("move via server", &self.moves),
+        ] {
+            println!(
+                "  {name:<16} {:>7} {:>8.1} {:>8.1} {:>8.1} {:>11.2} {:>9.2}",
+                series.times.len(),
+                us(percentile(&series.times, 50.0)),
+                us(percentile(&series.times, 99.0)),
+                us(max(&series.times)),
+                series.cpu_us_each(),
+                series.switches_each(),
+            );
+        }
+        println!(
+            "  {:<16} {:>7} {:>8.1} {:>8.1} {:>8.1}",
+            "start/end burst",
+            self.bursts.len(),
+            us(percentile(&self.bursts, 50.0)),
+            us(percentile(&self.bursts, 99.0)),
+            us(max(&self.bursts)),
+        );
+        println!(
+            "  move p50 {:.2}x the floor's ({:.2}x the two-player floor's); server CPU per move {:.2}x the floor's ({:.2}x)",
+            self.p50_ratio(),
+            us(percentile(&self.moves.times, 50.0)) / us(percentile(&self.floor2.times, 50.0)),
+            self.cpu_ratio(),
+            self.moves.cpu_us_each() / self.floor2.cpu_us_each(),
+        );
+    }
+
+    fn p50_ratio(&self) -> f64 {
+        us(percentile(&self.moves.times, 50.0)) / us(percentile(&self.floor.times, 50.0))
+    }
+
+    fn cpu_ratio(&self) -> f64 {
+        self.moves.cpu_us_each() / self.floor.cpu_us_each()
+    }
+
+    fn stalls(&self) -> usize {
+        self.moves
+            .times
+            .iter()
+            .chain(&self.bursts)
+            .chain(&self.floor.times)
+            .chain(&self.floor2.times)
+            .filter(|d| **d > STALL)
+            .count()
+    }
+
+    fn key_values(&self, prefix: &str) -> String {
+        format!(
+            "{prefix}floor_p50_us={:.1} {prefix}floor2_p50_us={:.1} {prefix}move_p50_us={:.1} \
+             {prefix}move_p50_ratio={:.2} {prefix}move_p99_us={:.0} \
+             {prefix}floor_cpu_us_per_rt={:.2} {prefix}server_cpu_us_per_move={:.2} \
+             {prefix}cpu_per_move_ratio={:.2}",
+            us(percentile(&self.floor.times, 50.0)),
+            us(percentile(&self.floor2.times, 50.0)),
+            us(percentile(&self.moves.times, 50.0)),
+            self.p50_ratio(),
+            us(percentile(&self.moves.times, 99.0)),
+            self.floor.cpu_us_each(),
+            self.moves.cpu_us_each(),
+            self.cpu_ratio(),
+        )
+    }
+}
+
+/// Moves through the server and round trips through the floor, in
+/// alternation, each side's CPU read the same way around equal windows.
+///
+/// Paced (`Some(pause)`): a pause before every exchange on both sides, and
+/// each game is followed by as many floor round trips. Back to back
+/// (`None`): rounds of games, each followed by as many floor round trips
+/// in windows of the same sizes, so that both sides run long enough to
+/// settle into the same steady state.
+fn measure_moves(pace: Option<Duration>) -> io::Result<Moves> {
+    let server = Server::start(&["-q"]);
+    let floor = Floor::start("floor")?;
+    let mut floor_bot = Bot::connect(floor.port)?;
+    let floor2 = Floor::start("floor2")?;
+    let mut floor2_bots = [Bot::connect(floor2.port)?, Bot::connect(floor2.port)?];
+    let mut x = Bot::join(server.port, "botx")?;
+    x.next()?; // WAIT
+    let mut o = Bot::join(server.port, "boto")?;
+    x.board()?;
     o.board()?;
-    timings.bursts.push(t.elapsed());
-    let (mut board, mut turn) = x.board()?;
-    let mut last_move = (Instant::now(), Mark::X);
+    let mut result = Moves {
+        floor: Series::default(),
+        floor2: Series::default(),
+        moves: Series::default(),
+        bursts: Vec::new(),
+    };
+    let mut rng = Lcg(0x5eed);
+    let (rounds, games) = match pace {
+        Some(_) => (PACED_GAMES, 1),
+        None => (ROUNDS, GAMES_PER_ROUND),
+    };
+    for _ in 0..rounds {
+        let mut windows = Vec::with_capacity(games);
+        for _ in 0..games {
+            windows.push(play_rematch_game(
+                &mut x,
+                &mut o,
+                &mut rng,
+                pace,
+                server.pid(),
+                &mut result,
+            )?);
+        }
+        for &n in &windows {
+            floor_round(&mut floor_bot, n, pace, floor.pid(), &mut result.floor)?;
+        }
+        for &n in &windows {
+            floor2_round(&mut floor2_bots, n, pace, floor2.pid(), &mut result.floor2)?;
+        }
+    }
+    Ok(result)
+}
+
+/// Plays one game with random legal moves, then both accept the rematch;
+/// returns how many moves were played. Every move's latency is kept. The
+/// server's CPU is read before the first move and before the last one, so
+/// it counts the moves that do not end the game (the last one also writes
+/// the result); the harness knows which move is last from the board.
+fn play_rematch_game(
+    x: &mut Bot,
+    o: &mut Bot,
+    rng: &mut Lcg,
+    pace: Option<Duration>,
+    pid: u32,
+    out: &mut Moves,
+) -> io::Result<usize> {
+    let (mut board, mut turn) = (Board::new(), Some(Mark::X));
+    let mut last = Instant::now();
+    let mut played = 0;
+    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
     while let Some(mark) = turn {
-        let (mover, other) = if mark == Mark::X {
+        let (mover, other) = if x.mark == mark {
+            (&mut *x, &mut *o)
+        } else {
+            (&mut *o, &mut *x)
+        };
+        let free: Vec<Cell> = Cell::ALL
+            .into_iter()
+            .filter(|&c| board.cell(c).is_none())
+            .collect();
+        let cell = free[rng.below(free.len())];
+        if ends_game(&board, mark, cell) {
+            out.moves.cpu_ns += cpu_ns(pid) - cpu0;
+            out.moves.switches += context_switches(pid) - cs0;
+            out.moves.counted += played as u64;
+        }
+        if let Some(pause) = pace {
+            thread::sleep(pause);
+        }
+        let t = Instant::now();
+        mover.send(&format!("MOVE {cell}\n"))?;
+        (board, turn) = mover.board()?;
+        out.moves.times.push(t.elapsed());
+        last = t;
+        played += 1;
+        other.board()?;
+    }
+    // The last mover's burst: BOARD, RESULT, SCORE, REMATCH.
+    let (mover, other) = if x.mark == board_last_mover(&board) {
+        (&mut *x, &mut *o)
+    } else {
+        (&mut *o, &mut *x)
+    };
+    mover.rematch()?;
+    out.bursts.push(last.elapsed());
+    other.rematch()?;
+    x.send("YES\n")?;
+    let t = Instant::now();
+    o.send("YES\n")?;
+    o.board()?;
+    out.bursts.push(t.elapsed());
+    x.board()?;
+    Ok(played)
+}
+
+/// Whether `mark` on `cell` ends the game: a line, or the last cell.
+fn ends_game(board: &Board, mark: Mark, cell: Cell) -> bool {
+    let mut after = *board;
+    if after.place(cell, mark).is_err() {
+        return false;
+    }
+    let line = ttt_protocol::Line::ALL
+        .into_iter()
+        .any(|line| line.cells().iter().all(|&c| after.cell(c) == Some(mark)));
+    line || after.is_full()
+}
+
+/// Who made the last move on a finished board: X made it if X has more
+/// marks, else O.
+fn board_last_mover(board: &Board) -> Mark {
+    if board.count(Mark::X) > board.count(Mark::O) {
+        Mark::X
+    } else {
+        Mark::O
+    }
+}
+
+/// `n` round trips through the floor, paced like the server's moves. Its
+/// CPU is read as the server's is: before the first and before the last,
+/// counting `n - 1` round trips.
+fn floor_round(
+    bot: &mut Bot,
+    n: usize,
+    pace: Option<Duration>,
+    pid: u32,
+    out: &mut Series,
+) -> io::Result<()> {
+    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
+    for i in 0..n {
+        if i + 1 == n {
+            out.cpu_ns += cpu_ns(pid) - cpu0;
+            out.switches += context_switches(pid) - cs0;
+            out.counted += (n - 1) as u64;
+        }
+        if let Some(pause) = pace {
+            thread::sleep(pause);
+        }
+        let t = Instant::now();
+        bot.send(MOVE_LINE)?;
+        bot.board()?;
+        out.times.push(t.elapsed());
+    }
+    Ok(())
+}
+
+/// `n` exchanges through the two-player floor, the mover alternating as in
+/// a game: the mover's reply timed, the other player's read after it. CPU
+/// is read as for the others.
+fn floor2_round(
+    bots: &mut [Bot; 2],
+    n: usize,
+    pace: Option<Duration>,
+    pid: u32,
+    out: &mut Series,
+) -> io::Result<()> {
+    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
+    for i in 0..n {
+        if i + 1 == n {
+            out.cpu_ns += cpu_ns(pid) - cpu0;
+            out.switches += context_switches(pid) - cs0;
+            out.counted += (n - 1) as u64;
+        }
+        if let Some(pause) = pace {
+            thread::sleep(pause);
+        }
+        let (first, second) = bots.split_at_mut(1);
+        // The floor alternates movers across windows too.
+        let (mover, other) = if out.times.len() % 2 == 0 {
+            (&mut first[0], &mut second[0])
+        } else {
+            (&mut second[0], &mut first[0])
+        };
+        let t = Instant::now();
+        mover.send(MOVE_LINE)?;
+        mover.board()?;
+        out.times.push(t.elapsed());
+        other.board()?;
+    }
+    Ok(())
+}
+
+/// 20 silent and 20 trickling connections (each its own address), then two
+/// players: the time from the second `HELLO` to both `START`s.
+fn measure_lobby_start() -> io::Result<Duration> {
+    let server = Server::start(&["-q"]);
+    let port = server.port;
+    let silent: Vec<TcpStream> = (1..=20)
+        .map(|h| connect_from(Ipv4Addr::new(127, 0, 1, h), port))
+        .collect::<io::Result<_>>()?;
+    let tricklers: Vec<TcpStream> = (1..=20)
+        .map(|h| connect_from(Ipv4Addr::new(127, 0, 2, h), port))
+        .collect::<io::Result<_>>()?;
+    let stop = AtomicBool::new(false);
+    let started = thread::scope(|scope| -> io::Result<Duration> {
+        scope.spawn(|| {
+            for byte in b"HELLO 1 trickle".iter().cycle() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                for mut t in &tricklers {
+                    let _ = t.write_all(&[*byte]);
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let result = (|| {
+            let mut ann = Bot::join(port, "ann")?;
+            ann.next()?; // WAIT
+            let mut bob = Bot::connect(port)?;
+            bob.next()?; // WELCOME
+            let t = Instant::now();
+            bob.send("HELLO 1 bob\n")?;
+            bob.board()?;
+            ann.board()?;
+            Ok(t.elapsed())
+        })();
+        stop.store(true, Ordering::Relaxed);
+        result
+    })?;
+    drop(silent);
+    Ok(started)
+}
+
+/// A game runs; 200 silent connections arrive from 200 addresses, then two
+/// players queue. The time from the game's last move to the next `START`.
+fn measure_queued_start() -> io::Result<Duration> {
+    let server = Server::start(&["-q"]);
+    let port = server.port;
+    let mut ann = Bot::join(port, "ann")?;
+    ann.next()?;
+    let mut bob = Bot::join(port, "bob")?;
+    ann.board()?;
+    bob.board()?;
+    let silent: Vec<TcpStream> = (0..200u16)
+        .map(|i| {
+            connect_from(
+                Ipv4Addr::new(127, 0, 10 + (i / 100) as u8, 1 + (i % 100) as u8),
+                port,
+            )
+        })
+        .collect::<io::Result<_>>()?;
+    let mut carol = Bot::join(port, "carol")?;
+    carol.next()?; // WAIT
+    let mut dave = Bot::join(port, "dave")?;
+    dave.next()?; // WAIT
+    let players = [&mut ann, &mut bob];
+    for (i, cell) in [1, 4, 2, 5].into_iter().enumerate() {
+        players[i % 2].send(&format!("MOVE {cell}\n"))?;
+        players[i % 2].board()?;
+    }
+    let t = Instant::now();
+    ann.send("MOVE 3\n")?;
+    carol.board()?;
+    let started = t.elapsed();
+    drop(silent);
+    Ok(started)
+}
+
+/// What [`measure_flood`] found.
+struct Flood {
+    bytes_taken: usize,
+    reason: String,
+    cpu_pct: f64,
+}
+
+/// A waiting player writes blank lines as fast as it can for
+/// [`FLOOD_SPAN`] (or until its writes fail); the server's CPU meanwhile.
+fn measure_flood() -> io::Result<Flood> {
+    let server = Server::start(&["-q"]);
+    let mut flooder = Bot::join(server.port, "flood")?;
+    flooder.next()?; // WAIT
+    let mut writer = flooder.writer.try_clone()?;
+    writer.set_write_timeout(Some(Duration::from_millis(200)))?;
+    let cpu0 = cpu_ns(server.pid());
+    let start = Instant::now();
+    let chunk = vec![b'\n'; 64 * 1024];
+    let mut taken = 0;
+    while start.elapsed() < FLOOD_SPAN {
+        match writer.write(&chunk) {
+            Ok(n) => taken += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(_) => break,
+        }
+    }
+    thread::sleep(FLOOD_SPAN.saturating_sub(start.elapsed()));
+    let cpu = cpu_ns(server.pid()) - cpu0;
+    let reason = match flooder.next() {
+        Ok(msg) => msg.to_string(),
+        Err(e) => format!("no reason read: {e}"),
+    };
+    Ok(Flood {
+        bytes_taken: taken,
+        reason,
+        cpu_pct: cpu as f64 / FLOOD_SPAN.as_nanos() as f64 * 100.0,
+    })
+}
+
+/// What [`measure_whole_games`] found.
+struct Games {
+    count: usize,
+    times: Vec<Duration>,
+    fds: [usize; 3],
+    rss: [u64; 2],
+    peak_rss: u64,
+    idle_cpu_ms: u64,
+    idle_cpu_ns: u64,
+}
+
+impl Games {
+    fn print(&self) {
+        let total: Duration = self.times.iter().sum();
+        let tenth = (self.count / 10).max(1);
+        let per_tenth: Vec<String> = self
+            .times
+            .chunks(tenth)
+            .map(|c| format!("{:.0}", us(c.iter().sum::<Duration>()) / c.len() as f64))
+            .collect();
+        println!(
+            "\nWhole games (connect, handshake, random moves, decline, goodbye), one after another:"
+        );
+        println!(
+            "  {} games in {:.2} s: {:.0} games/s",
+            self.count,
+            total.as_secs_f64(),
+            self.count as f64 / total.as_secs_f64()
+        );
+        println!(
+            "  us per game, by tenth of the run: {}",
+            per_tenth.join(" ")
+        );
+        println!(
+            "  server fds: idle {}, after game 1 {}, after game {} {}",
+            self.fds[0], self.fds[1], self.count, self.fds[2]
+        );
+        println!(
+            "  server RSS: after game 1 {} KiB, after game {} {} KiB, peak {} KiB",
+            self.rss[0], self.count, self.rss[1], self.peak_rss
+        );
+        println!(
+            "  idle CPU: {} ms (utime+stime over {} s waiting for a move; {:.3} ms by schedstat)",
+            self.idle_cpu_ms,
+            IDLE_SPAN.as_secs(),
+            self.idle_cpu_ns as f64 / 1e6
+        );
+    }
+}
+
+/// Whole games on fresh connections, one after another; then the server
+/// idle with a game in progress.
+fn measure_whole_games() -> io::Result<Games> {
+    let count: usize = std::env::var("TTT_BENCH_GAMES")
+        .ok()
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(500);
+    let server = Server::start(&["-q"]);
+    let pid = server.pid();
+    let idle_fds = fd_count(pid);
+    let settled = || {
+        wait_until(|| fd_count(pid) <= idle_fds);
+        fd_count(pid)
+    };
+    let mut rng = Lcg(0xbeef);
+    let mut times = Vec::with_capacity(count);
+    let (mut fds1, mut rss1) = (0, 0);
+    for game in 0..count {
+        let t = Instant::now();
+        whole_game(server.port, &mut rng)?;
+        times.push(t.elapsed());
+        if game == 0 {
+            fds1 = settled();
+            rss1 = status_field(pid, "VmRSS:");
+        }
+    }
+    let fds_n = settled();
+    let rss_n = status_field(pid, "VmRSS:");
+    let (idle_cpu_ms, idle_cpu_ns) = measure_idle_cpu(&server)?;
+    Ok(Games {
+        count,
+        times,
+        fds: [idle_fds, fds1, fds_n],
+        rss: [rss1, rss_n],
+        peak_rss: status_field(pid, "VmHWM:"),
+        idle_cpu_ms,
+        idle_cpu_ns,
+    })
+}
+
+/// Connect, hello, random moves, decline the rematch, goodbye.
+fn whole_game(port: u16, rng: &mut Lcg) -> io::Result<()> {
+    let mut x = Bot::join(port, "botx")?;
+    x.next()?; // WAIT
+    let mut o = Bot::join(port, "boto")?;
+    let (mut board, mut turn) = x.board()?;
+    o.board()?;
+    while let Some(mark) = turn {
+        let (mover, other) = if x.mark == mark {
             (&mut x, &mut o)
         } else {
             (&mut o, &mut x)
@@ -244,23 +865,12 @@ fn play_bot_game(port: u16, rng: &mut Lcg, timings: &mut Timings) -> io::Result<
             .into_iter()
             .filter(|&c| board.cell(c).is_none())
             .collect();
-        let cell = free[rng.below(free.len())];
-        let t = Instant::now();
-        mover.send(&format!("MOVE {cell}\n"))?;
+        mover.send(&format!("MOVE {}\n", free[rng.below(free.len())]))?;
         (board, turn) = mover.board()?;
-        timings.moves.push(t.elapsed());
-        last_move = (t, mark);
         other.board()?;
     }
-    // RESULT, SCORE, REMATCH for both; then decline and read the goodbyes.
-    let (mover, other) = if last_move.1 == Mark::X {
-        (&mut x, &mut o)
-    } else {
-        (&mut o, &mut x)
-    };
-    while !matches!(mover.next()?, ServerMsg::Rematch) {}
-    timings.bursts.push(last_move.0.elapsed());
-    while !matches!(other.next()?, ServerMsg::Rematch) {}
+    x.rematch()?;
+    o.rematch()?;
     x.send("NO\n")?;
     for bot in [&mut x, &mut o] {
         while !matches!(bot.next()?, ServerMsg::Bye(_)) {}
@@ -269,21 +879,20 @@ fn play_bot_game(port: u16, rng: &mut Lcg, timings: &mut Timings) -> io::Result<
 }
 
 /// With a game in progress and the server waiting for X, the server's CPU
-/// time over [`IDLE_SPAN`]: (utime+stime in ms, schedstat ns over all threads).
+/// time over [`IDLE_SPAN`]: (utime+stime in ms, schedstat ns).
 fn measure_idle_cpu(server: &Server) -> io::Result<(u64, u64)> {
     let mut x = Bot::join(server.port, "idlex")?;
-    let _ = x.next()?;
+    x.next()?;
     let mut o = Bot::join(server.port, "idleo")?;
     x.board()?;
     o.board()?;
-    thread::sleep(Duration::from_millis(100)); // let the start-up settle
-    let (ticks0, ns0) = (cpu_ticks(server.pid())?, schedstat_ns(server.pid()));
+    thread::sleep(Duration::from_millis(100));
+    let (ticks0, ns0) = (cpu_ticks(server.pid())?, cpu_ns(server.pid()));
     thread::sleep(IDLE_SPAN);
-    let (ticks1, ns1) = (cpu_ticks(server.pid())?, schedstat_ns(server.pid()));
+    let (ticks1, ns1) = (cpu_ticks(server.pid())?, cpu_ns(server.pid()));
     x.send("QUIT\n")?;
-    let ticks_per_s = clock_ticks_per_second();
     Ok((
-        (ticks1 - ticks0) * 1000 / ticks_per_s,
+        (ticks1 - ticks0) * 1000 / clock_ticks_per_second(),
         ns1.saturating_sub(ns0),
     ))
 }
@@ -307,22 +916,6 @@ fn cpu_ticks(pid: u32) -> io::Result<u64> {
     Ok(field(14) + field(15))
 }
 
-/// CPU time of all the process's threads, in nanoseconds (finer than ticks).
-fn schedstat_ns(pid: u32) -> u64 {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return 0;
-    };
-    tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|n| n.parse::<u64>().ok())
-        })
-        .sum()
-}
-
 fn clock_ticks_per_second() -> u64 {
     Command::new("getconf")
         .arg("CLK_TCK")
@@ -332,11 +925,8 @@ fn clock_ticks_per_second() -> u64 {
         .unwrap_or(100)
 }
 
-/// The fd count once the server has closed the last game's sockets: the bot
-/// reads `BYE` a moment before the server drops its players, so wait briefly.
-fn settled_fd_count(server: &Server, baseline: usize) -> usize {
-    wait_until(|| fd_count(server.pid()) <= baseline);
-    fd_count(server.pid())
+fn cpus() -> usize {
+    thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn percentile(samples: &[Duration], p: f64) -> Duration {
@@ -346,26 +936,16 @@ fn percentile(samples: &[Duration], p: f64) -> Duration {
     sorted.get(rank).copied().unwrap_or_default()
 }
 
-fn floor_and_moves_table(floor: &[Duration], moves: &[Duration], bursts: &[Duration]) {
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!(
-        "{:<16} {:>8} {:>9} {:>9} {:>9}",
-        "round trip", "samples", "p50 us", "p99 us", "max us"
-    );
-    for (name, samples) in [
-        ("loopback floor", floor),
-        ("move via server", moves),
-        ("start/end burst", bursts),
-    ] {
-        let max = samples.iter().max().copied().unwrap_or_default();
-        println!(
-            "{name:<16} {:>8} {:>9.1} {:>9.1} {:>9.1}",
-            samples.len(),
-            us(percentile(samples, 50.0)),
-            us(percentile(samples, 99.0)),
-            us(max)
-        );
-    }
+fn max(samples: &[Duration]) -> Duration {
+    samples.iter().max().copied().unwrap_or_default()
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 /// A tiny deterministic random generator: the same games every run.
