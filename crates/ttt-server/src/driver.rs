@@ -89,8 +89,6 @@ pub struct Server {
     again: Vec<Token>,
     /// Connections with a deadline of their own: a stalled write, a linger.
     timed: Vec<Token>,
-    /// The connection whose line was read last: its reply is written last.
-    replying_to: Option<Token>,
     accept_paused_until: Option<Instant>,
     last_status: Status,
 }
@@ -125,7 +123,6 @@ impl Server {
             dirty: Vec::new(),
             again: Vec::new(),
             timed: Vec::new(),
-            replying_to: None,
             accept_paused_until: None,
             last_status: Status::default(),
         })
@@ -277,10 +274,7 @@ impl Server {
                 return;
             }
             match conn.read_line() {
-                Inbound::Line(line) => {
-                    self.replying_to = Some(token);
-                    self.lobby.line(id, line, now);
-                }
+                Inbound::Line(line) => self.lobby.line(id, line, now),
                 Inbound::Pending => return,
                 Inbound::Broken(broken) => return self.lobby.broken(id, broken, now),
                 Inbound::Closed => return self.lobby.closed(id, now),
@@ -318,29 +312,10 @@ impl Server {
                     }
                 }
             }
-            for token in self.flush_order() {
+            for token in std::mem::take(&mut self.dirty) {
                 self.flush(token, now);
             }
         }
-    }
-
-    /// The dirty connections, each once, with the one whose line was just
-    /// read last of all. Its client is blocked waiting for this reply;
-    /// writing it just before the thread goes back to `poll` lets the kernel
-    /// run that client at once, often on this same CPU, where a reply written
-    /// before more work makes it wait, or wakes it on the other CPU (tens of
-    /// microseconds on a small virtual machine: see docs/PERFORMANCE.md).
-    fn flush_order(&mut self) -> Vec<Token> {
-        let mut order = std::mem::take(&mut self.dirty);
-        let mut seen = std::collections::HashSet::with_capacity(order.len());
-        order.retain(|t| seen.insert(*t));
-        if let Some(last) = self.replying_to.take()
-            && let Some(at) = order.iter().position(|&t| t == last)
-        {
-            let last = order.remove(at);
-            order.push(last);
-        }
-        order
     }
 
     fn flush(&mut self, token: Token, now: Instant) {
