@@ -95,9 +95,9 @@ fn main() -> io::Result<()> {
     );
     let flood = measure_flood()?;
     println!(
-        "  a blank-line flood while waiting: cut after the server took {} bytes ({}); server CPU {:.2} % over {} s",
-        flood.bytes_taken,
+        "  a blank-line flood while waiting: cut with {}; the flooder's writes stopped after {} KiB (kernel socket buffers); server CPU {:.2} % over {} s",
         flood.reason.trim(),
+        flood.bytes_taken / 1024,
         flood.cpu_pct,
         FLOOD_SPAN.as_secs()
     );
