@@ -90,6 +90,9 @@ pub struct Server {
     /// Connections with a deadline of their own: a stalled write, a linger.
     timed: Vec<Token>,
     accept_paused_until: Option<Instant>,
+    /// Accepting failed for want of file descriptors, and has not worked
+    /// since: warned once, not every retry.
+    out_of_fds: bool,
     last_status: Status,
 }
 
@@ -124,6 +127,7 @@ impl Server {
             again: Vec::new(),
             timed: Vec::new(),
             accept_paused_until: None,
+            out_of_fds: false,
             last_status: Status::default(),
         })
     }
@@ -220,10 +224,20 @@ impl Server {
                 return;
             };
             match listener.accept() {
-                Ok((stream, peer)) => self.admit(stream, peer, now),
+                Ok((stream, peer)) => {
+                    if std::mem::take(&mut self.out_of_fds) {
+                        log::warn!("accepting connections again");
+                    }
+                    self.admit(stream, peer, now);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if out_of_descriptors(&e) => {
-                    log::warn!("accept failed: {e}; pausing for {ACCEPT_BACKOFF:?}");
+                    if !std::mem::replace(&mut self.out_of_fds, true) {
+                        log::warn!(
+                            "accept failed: {e}; retrying every {ACCEPT_BACKOFF:?} until \
+                             connections close"
+                        );
+                    }
                     self.accept_paused_until = Some(now + ACCEPT_BACKOFF);
                     return;
                 }

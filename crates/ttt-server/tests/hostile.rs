@@ -248,3 +248,24 @@ fn a_refused_line_flood_while_waiting_is_cut_at_the_tenth() {
     assert_eq!(lines[10], "ERR ABUSE 10 refused messages in a row; closing");
     still_serving(&server);
 }
+
+/// Out of file descriptors (here a limit of 20), the server neither spins
+/// on its listener nor stops: it retries accepting, and greets again as
+/// soon as connections close.
+#[test]
+fn out_of_file_descriptors_the_server_waits_and_recovers() {
+    let server = Server::start_with_fd_limit(20, &[]);
+    let pid = server.pid();
+    let held: Vec<_> = (0..40).map(|_| server.connect()).collect();
+    thread::sleep(Duration::from_millis(200));
+    let before = ttt_test_support::proc::cpu_ns(pid);
+    thread::sleep(Duration::from_secs(1));
+    let spent = Duration::from_nanos(ttt_test_support::proc::cpu_ns(pid) - before);
+    // A spinning accept loop would use the whole second.
+    assert!(
+        spent < Duration::from_millis(300),
+        "{spent:?} of CPU in 1 s"
+    );
+    drop(held);
+    still_serving(&server);
+}

@@ -24,7 +24,26 @@ impl Server {
 
     /// Starts the server with exactly `base` and `extra` as its flags.
     pub fn start_with(base: &[&str], extra: &[&str]) -> Server {
-        let mut child = Command::new(crate::binary("ttt-server", "ttt-server"))
+        Server::spawn(
+            Command::new(crate::binary("ttt-server", "ttt-server")),
+            base,
+            extra,
+        )
+    }
+
+    /// Starts the server (on 127.0.0.1:0, quiet) allowed at most `limit`
+    /// open file descriptors, through `sh -c 'ulimit -n ...; exec ...'` (the
+    /// shell is replaced, so the process id is the server's).
+    pub fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Server {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(crate::binary("ttt-server", "ttt-server"));
+        Server::spawn(sh, &["--bind", "127.0.0.1", "--port", "0", "-q"], extra)
+    }
+
+    fn spawn(mut command: Command, base: &[&str], extra: &[&str]) -> Server {
+        let mut child = command
             .args(base)
             .args(extra)
             .env_remove("RUST_LOG")
