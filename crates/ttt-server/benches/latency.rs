@@ -578,9 +578,33 @@ fn board_last_mover(board: &Board) -> Mark {
     }
 }
 
-/// `n` round trips through the floor, paced like the server's moves. Its
-/// CPU is read as the server's is: before the first and before the last,
-/// counting `n - 1` round trips.
+/// `n` exchanges through a floor process, paced like the server's moves;
+/// `exchange(i)` makes the `i`th and returns its time. The floor's CPU is
+/// read as the server's is: before the first exchange and before the last,
+/// counting `n - 1`.
+fn floor_window(
+    n: usize,
+    pace: Option<Duration>,
+    pid: u32,
+    out: &mut Series,
+    mut exchange: impl FnMut(usize) -> io::Result<Duration>,
+) -> io::Result<()> {
+    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
+    for i in 0..n {
+        if i + 1 == n {
+            out.cpu_ns += cpu_ns(pid) - cpu0;
+            out.switches += context_switches(pid) - cs0;
+            out.counted += (n - 1) as u64;
+        }
+        if let Some(pause) = pace {
+            thread::sleep(pause);
+        }
+        out.times.push(exchange(i)?);
+    }
+    Ok(())
+}
+
+/// `n` round trips through the floor: a line out, its reply back.
 fn floor_round(
     bot: &mut Bot,
     n: usize,
@@ -588,27 +612,17 @@ fn floor_round(
     pid: u32,
     out: &mut Series,
 ) -> io::Result<()> {
-    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
-    for i in 0..n {
-        if i + 1 == n {
-            out.cpu_ns += cpu_ns(pid) - cpu0;
-            out.switches += context_switches(pid) - cs0;
-            out.counted += (n - 1) as u64;
-        }
-        if let Some(pause) = pace {
-            thread::sleep(pause);
-        }
+    floor_window(n, pace, pid, out, |_| {
         let t = Instant::now();
         bot.send(MOVE_LINE)?;
         bot.board()?;
-        out.times.push(t.elapsed());
-    }
-    Ok(())
+        Ok(t.elapsed())
+    })
 }
 
 /// `n` exchanges through the two-player floor, the mover alternating as in
-/// a game: the mover's reply timed, the other player's read after it. CPU
-/// is read as for the others.
+/// a game (and across windows, as the floor does): the mover's reply timed,
+/// the other player's read after it.
 fn floor2_round(
     bots: &mut [Bot; 2],
     n: usize,
@@ -616,30 +630,21 @@ fn floor2_round(
     pid: u32,
     out: &mut Series,
 ) -> io::Result<()> {
-    let (cpu0, cs0) = (cpu_ns(pid), context_switches(pid));
-    for i in 0..n {
-        if i + 1 == n {
-            out.cpu_ns += cpu_ns(pid) - cpu0;
-            out.switches += context_switches(pid) - cs0;
-            out.counted += (n - 1) as u64;
-        }
-        if let Some(pause) = pace {
-            thread::sleep(pause);
-        }
-        let (first, second) = bots.split_at_mut(1);
-        // The floor alternates movers across windows too.
-        let (mover, other) = if out.times.len() % 2 == 0 {
-            (&mut first[0], &mut second[0])
+    let before = out.times.len();
+    floor_window(n, pace, pid, out, |i| {
+        let [a, b] = bots;
+        let (mover, other) = if (before + i) % 2 == 0 {
+            (a, b)
         } else {
-            (&mut second[0], &mut first[0])
+            (b, a)
         };
         let t = Instant::now();
         mover.send(MOVE_LINE)?;
         mover.board()?;
-        out.times.push(t.elapsed());
+        let took = t.elapsed();
         other.board()?;
-    }
-    Ok(())
+        Ok(took)
+    })
 }
 
 /// 20 silent and 20 trickling connections (each its own address), then two
