@@ -17,7 +17,6 @@
 //!   input makes the kernel send a reset, which can destroy the last line
 //!   (say, `ERR ABUSE`) before the peer reads it.
 
-use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
@@ -145,10 +144,8 @@ impl Connection {
     /// Queues one message. Returns false if the peer is so far behind that
     /// it must be treated as gone.
     pub fn send(&mut self, msg: &ServerMsg) -> bool {
-        // Writing into a String cannot fail.
-        let mut line = String::with_capacity(64);
-        let _ = writeln!(line, "{msg}");
-        self.outbox.extend_from_slice(line.as_bytes());
+        // Writing into a Vec cannot fail.
+        let _ = writeln!(self.outbox, "{msg}");
         self.outbox.len() <= MAX_OUTBOX
     }
 

@@ -410,10 +410,22 @@ impl Lobby {
             return Ok(());
         };
         sitting.table.set_contested(contested);
+        let moved = match &event {
+            Event::Move(cell) => Some(*cell),
+            _ => None,
+        };
         let said = sitting
             .table
             .handle(seat, event, now)
             .map_err(Refused::Table)?;
+        if let Some(cell) = moved {
+            log::debug!(
+                "table {}: {} ({}) plays {cell}",
+                sitting.number,
+                sitting.table.name(seat),
+                sitting.table.mark(seat)
+            );
+        }
         self.deliver(said);
         self.after_table(now);
         Ok(())
