@@ -1,10 +1,13 @@
-//! What `ttt-server` and `ttt-client` share at start-up: loading `.env`,
+//! What `ttt-server` and `ttt-client` share: at start-up, loading `.env`,
 //! parsing flags (and durations in them: [`parse_timeout`]), and turning a
-//! configuration mistake into one line on stderr and exit code 2.
+//! configuration mistake into one line on stderr and exit code 2; on every
+//! connection, the [`liveness`] settings that notice a vanished machine.
 //!
 //! Precedence is flag > environment > `.env` > default: `.env` is loaded
 //! first without overriding variables already set, then `clap` reads flags,
 //! falling back to the environment.
+
+pub mod liveness;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

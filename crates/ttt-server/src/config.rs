@@ -42,6 +42,11 @@ pub struct Args {
     #[arg(long, env = "WRITE_TIMEOUT", default_value = "5", value_parser = parse_limit)]
     pub write_timeout: Limit,
 
+    /// Time after which a player whose machine is unreachable (lid closed,
+    /// Wi-Fi gone: no goodbye at all) counts as gone, in every state.
+    #[arg(long, env = "LIVENESS", default_value = "12", value_parser = parse_limit)]
+    pub liveness: Limit,
+
     /// More log detail (-v: every move; -vv: everything). Overrides RUST_LOG.
     #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
@@ -60,6 +65,8 @@ pub struct Settings {
     pub handshake_timeout: Option<Duration>,
     /// Time a client may leave output unread before it counts as gone.
     pub write_timeout: Duration,
+    /// Time an unreachable client's machine takes to count as gone.
+    pub liveness: Duration,
 }
 
 impl Default for Settings {
@@ -69,6 +76,7 @@ impl Default for Settings {
             turn_timeout: Some(Duration::from_secs(120)),
             handshake_timeout: Some(Duration::from_secs(10)),
             write_timeout: Duration::from_secs(5),
+            liveness: ttt_cli::liveness::DEFAULT_LIVENESS,
         }
     }
 }
@@ -79,6 +87,7 @@ impl From<&Args> for Settings {
             turn_timeout: args.turn_timeout.0,
             handshake_timeout: args.handshake_timeout.0,
             write_timeout: args.write_timeout.0,
+            liveness: args.liveness.0,
         }
     }
 }
@@ -98,6 +107,7 @@ mod tests {
         assert_eq!(settings.turn_timeout, defaults.turn_timeout);
         assert_eq!(settings.handshake_timeout, defaults.handshake_timeout);
         assert_eq!(settings.write_timeout, defaults.write_timeout);
+        assert_eq!(settings.liveness, defaults.liveness);
     }
 
     #[test]

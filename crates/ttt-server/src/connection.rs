@@ -85,6 +85,8 @@ pub struct Connection {
     peer: SocketAddr,
     /// The peer's side has ended: there is nothing to linger for.
     saw_end: bool,
+    /// Why reading failed, if it failed rather than ended cleanly.
+    failure: Option<io::ErrorKind>,
 }
 
 impl Connection {
@@ -100,6 +102,7 @@ impl Connection {
             stage: Stage::Open,
             peer,
             saw_end: false,
+            failure: None,
         }
     }
 
@@ -134,8 +137,9 @@ impl Connection {
             Err(FrameError::TooLong) => Inbound::Broken(Broken::TooLong),
             Err(FrameError::InvalidUtf8) => Inbound::Broken(Broken::Utf8),
             Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => Inbound::Pending,
-            Err(FrameError::Io(_)) => {
+            Err(FrameError::Io(e)) => {
                 self.saw_end = true;
+                self.failure = Some(e.kind());
                 Inbound::Closed
             }
         }
@@ -227,6 +231,13 @@ impl Connection {
             Stage::Lingering { until, .. } => Some(until),
             Stage::Open | Stage::Closing => self.stalled_since.map(|since| since + write_timeout),
         }
+    }
+
+    /// Whether the peer's machine stopped answering (keepalive probes or
+    /// retransmissions unanswered): the kernel failed the socket with a
+    /// timeout.
+    pub fn went_unreachable(&self) -> bool {
+        self.failure == Some(io::ErrorKind::TimedOut)
     }
 
     /// Whether its sending side is shut and it only lingers.

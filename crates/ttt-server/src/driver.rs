@@ -81,6 +81,7 @@ pub struct Server {
     conns: HashMap<Token, Connection>,
     lobby: Lobby,
     write_timeout: Duration,
+    liveness: Duration,
     stop: Stop,
     next_token: usize,
     /// Connections with output to flush.
@@ -118,6 +119,7 @@ impl Server {
                 },
             }),
             write_timeout: settings.write_timeout,
+            liveness: settings.liveness,
             stop: Stop {
                 requested: Arc::new(AtomicBool::new(false)),
                 waker,
@@ -256,6 +258,10 @@ impl Server {
         if let Err(e) = stream.set_nodelay(true) {
             log::debug!("{peer}: cannot set TCP_NODELAY: {e}");
         }
+        // A machine that vanishes says nothing: have the kernel notice.
+        if let Err(e) = ttt_cli::liveness::watch(&stream, self.liveness) {
+            log::warn!("{peer}: cannot set keepalive: {e}; a vanished machine may go unnoticed");
+        }
         let token = Token(self.next_token);
         self.next_token += 1;
         if let Err(e) = self.poll.registry().register(
@@ -291,7 +297,16 @@ impl Server {
                 Inbound::Line(line) => self.lobby.line(id, line, now),
                 Inbound::Pending => return,
                 Inbound::Broken(broken) => return self.lobby.broken(id, broken, now),
-                Inbound::Closed => return self.lobby.closed(id, now),
+                Inbound::Closed => {
+                    if conn.went_unreachable() {
+                        log::info!(
+                            "{}: no answer from its machine for {:?}; counting it as gone",
+                            conn.peer(),
+                            self.liveness
+                        );
+                    }
+                    return self.lobby.closed(id, now);
+                }
             }
         }
         self.again.push(token);
