@@ -6,6 +6,8 @@ use clap::Parser;
 use ttt_cli::{Limit, parse_limit};
 use ttt_protocol::Name;
 
+use crate::play::Timings;
+
 /// The port to connect to when nothing else is said; the server's default.
 pub const DEFAULT_PORT: u16 = 1234;
 
@@ -39,10 +41,35 @@ pub struct Args {
     #[arg(long, env = "TTT_CONNECT_TIMEOUT", default_value = "5", value_parser = parse_limit)]
     pub connect_timeout: Limit,
 
+    /// Time after which a server whose machine stopped answering (asleep,
+    /// unplugged, out of Wi-Fi range) is reported as lost.
+    #[arg(long, env = "TTT_LIVENESS", default_value = "12", value_parser = parse_limit)]
+    pub liveness: Limit,
+
     /// Time without a greeting from the server before saying that it seems
     /// busy and this client is waiting in its queue.
     #[arg(long, env = "TTT_QUEUE_NOTICE", default_value = "3", value_parser = parse_limit)]
     pub queue_notice: Limit,
+
+    /// After quitting a game, time to wait for the server's goodbye before
+    /// leaving anyway.
+    #[arg(long, env = "TTT_QUIT_WAIT", default_value = "1.5", value_parser = parse_limit, hide = true)]
+    pub quit_wait: Limit,
+
+    /// Time a move may go unanswered before the client says so.
+    #[arg(long, env = "TTT_ANSWER_NOTICE", default_value = "3", value_parser = parse_limit, hide = true)]
+    pub answer_notice: Limit,
+}
+
+impl Args {
+    /// The session's timings.
+    pub fn timings(&self) -> Timings {
+        Timings {
+            queue_notice: self.queue_notice.0,
+            quit_wait: self.quit_wait.0,
+            answer_notice: self.answer_notice.0,
+        }
+    }
 }
 
 fn parse_name(s: &str) -> Result<Name, String> {
@@ -68,7 +95,8 @@ mod tests {
     fn the_connect_timeout_default_is_the_constant() {
         let args = Args::try_parse_from(["ttt-client"]).expect("defaults parse");
         assert_eq!(args.connect_timeout, Limit(CONNECT_TIMEOUT));
-        assert_eq!(args.queue_notice, Limit(Duration::from_secs(3)));
+        assert_eq!(args.timings(), Timings::default());
+        assert_eq!(args.liveness, Limit(ttt_cli::liveness::DEFAULT_LIVENESS));
         assert!(Args::try_parse_from(["ttt-client", "--connect-timeout", "0"]).is_err());
     }
 }

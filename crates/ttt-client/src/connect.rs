@@ -49,15 +49,19 @@ pub enum ConnectError {
     },
 }
 
-/// Resolves `host` and connects to the first address that answers, each
-/// attempt bounded by `timeout`.
-pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, ConnectError> {
-    // Bare IPv6 literals (::1) need brackets in "host:port" form.
-    let addr = if host.contains(':') {
+/// `host:port` as people write it: bare IPv6 literals (`::1`) need brackets.
+pub fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
         format!("{host}:{port}")
-    };
+    }
+}
+
+/// Resolves `host` and connects to the first address that answers, each
+/// attempt bounded by `timeout`.
+pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, ConnectError> {
+    let addr = host_port(host, port);
     let candidates: Vec<_> = (host, port)
         .to_socket_addrs()
         .map_err(|source| ConnectError::UnknownHost {

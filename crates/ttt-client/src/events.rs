@@ -5,12 +5,13 @@
 //! comes first: an opponent who leaves is reported at once, even while the
 //! prompt waits for the player to type.
 
+use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::net::TcpStream;
 use std::sync::mpsc::SyncSender;
 use std::thread;
 
-use ttt_protocol::{FrameError, LineReader, ServerMsg};
+use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN, ServerMsg};
 
 /// The longest line read from stdin; the rest of a longer line is skipped.
 /// A move is one character: this only bounds memory against a pasted novel.
@@ -22,13 +23,48 @@ pub enum Event {
     /// A message from the server.
     Server(ServerMsg),
     /// A line from the server that is not a message this client knows.
-    ServerJunk(String),
-    /// The server closed the connection, or it failed (with why).
-    ServerGone(Option<String>),
+    ServerJunk {
+        /// The line, as the server sent it.
+        line: String,
+        /// Why it is not a message.
+        error: String,
+    },
+    /// The connection to the server ended, and why.
+    ServerGone(Lost),
     /// A line typed (or piped) on stdin, trimmed.
     Input(String),
     /// Stdin ended (Ctrl-D, or the end of a piped script).
     InputEnd,
+    /// The player pressed Ctrl-C.
+    Interrupt,
+}
+
+/// Why the connection to the server ended. `Display` says it for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lost {
+    /// The server closed the connection.
+    Closed,
+    /// The server's machine stopped answering (asleep, unplugged, out of
+    /// reach): the kernel's keepalive or retransmissions gave up.
+    Unreachable,
+    /// The server sent a line longer than the protocol allows.
+    TooLong,
+    /// The server sent a line that is not UTF-8.
+    NotUtf8,
+    /// The connection failed some other way.
+    Failed(String),
+}
+
+impl fmt::Display for Lost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lost::Closed => f.write_str("the server closed the connection"),
+            Lost::Unreachable => f.write_str("the server's machine stopped answering"),
+            Lost::TooLong => write!(f, "the server sent a line longer than {MAX_LINE_LEN} bytes"),
+            Lost::NotUtf8 => f.write_str("the server sent a line that is not UTF-8"),
+            Lost::Failed(why) => f.write_str(why),
+        }
+    }
 }
 
 /// Reads server lines until the connection ends.
@@ -41,11 +77,21 @@ pub fn spawn_server_reader(stream: TcpStream, events: SyncSender<Event>) -> io::
                 let event = match lines.read_line() {
                     Ok(Some(line)) => match line.parse() {
                         Ok(msg) => Event::Server(msg),
-                        Err(e) => Event::ServerJunk(format!("{e} in {line:?}")),
+                        Err(e) => Event::ServerJunk {
+                            line: line.to_owned(),
+                            error: e.to_string(),
+                        },
                     },
-                    Ok(None) => Event::ServerGone(None),
-                    Err(FrameError::Io(e)) => Event::ServerGone(Some(e.to_string())),
-                    Err(e) => Event::ServerGone(Some(e.to_string())),
+                    Ok(None) | Err(FrameError::UnexpectedEof) => Event::ServerGone(Lost::Closed),
+                    Err(FrameError::TooLong) => Event::ServerGone(Lost::TooLong),
+                    Err(FrameError::InvalidUtf8) => Event::ServerGone(Lost::NotUtf8),
+                    Err(FrameError::Io(e)) => Event::ServerGone(match e.kind() {
+                        io::ErrorKind::TimedOut => Lost::Unreachable,
+                        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                            Lost::Failed("the server reset the connection".to_owned())
+                        }
+                        _ => Lost::Failed(e.to_string()),
+                    }),
                 };
                 let last = matches!(event, Event::ServerGone(_));
                 if events.send(event).is_err() || last {

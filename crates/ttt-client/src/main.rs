@@ -5,24 +5,41 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use ttt_client::config::{Args, default_name};
-use ttt_client::connect::connect;
-use ttt_client::events::{spawn_server_reader, spawn_stdin_reader};
+use ttt_client::connect::{connect, host_port};
+use ttt_client::events::{Event, Lost, spawn_server_reader, spawn_stdin_reader};
 use ttt_client::play::{Exit, Session};
 use ttt_client::render::Style;
+
+/// The exit code of a program stopped by Ctrl-C (128 + SIGINT).
+const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let args: Args = match ttt_cli::start() {
         Ok(args) => args,
         Err(code) => return code,
     };
+    let server = host_port(&args.host, args.port);
+    let liveness = args.liveness.0;
     match run(args) {
         Ok(Exit::Done) => ExitCode::SUCCESS,
-        Ok(Exit::Lost) => {
-            eprintln!("error: connection to server lost");
+        Ok(Exit::Interrupted) => ExitCode::from(INTERRUPTED),
+        Ok(Exit::Lost(Lost::Unreachable)) => {
+            eprintln!(
+                "error: lost the connection to {server}: no answer from its machine for {} s",
+                liveness.as_secs_f64()
+            );
+            ExitCode::FAILURE
+        }
+        Ok(Exit::Lost(lost)) => {
+            eprintln!("error: lost the connection to {server}: {lost}");
             ExitCode::FAILURE
         }
         Ok(Exit::Refused(why)) => {
             eprintln!("error: {why}");
+            ExitCode::FAILURE
+        }
+        Ok(Exit::NotTtt(said)) => {
+            eprintln!("error: {server} is not a ttt server (it said: {said:?})");
             ExitCode::FAILURE
         }
         Err(e) => {
@@ -35,16 +52,24 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     let stream = connect(&args.host, args.port, args.connect_timeout.0)?;
     stream.set_nodelay(true)?;
+    // The server's machine may vanish without a word: have the kernel notice.
+    ttt_cli::liveness::watch(&stream, args.liveness.0)?;
     // Bounded: a server flooding lines waits for the screen to keep up.
     let (events_tx, events) = mpsc::sync_channel(64);
     spawn_server_reader(stream.try_clone()?, events_tx.clone())?;
-    spawn_stdin_reader(events_tx)?;
+    spawn_stdin_reader(events_tx.clone())?;
+    // Ctrl-C leaves like q does, telling the server; a second one, at once.
+    ctrlc::set_handler(move || {
+        if events_tx.try_send(Event::Interrupt).is_err() {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    })?;
     let stdout = io::stdout();
     let style = Style::detect(
         stdout.is_terminal(),
         std::env::var("NO_COLOR").ok().as_deref(),
     );
-    let name = args.name.unwrap_or_else(default_name);
+    let name = args.name.clone().unwrap_or_else(default_name);
     let session = Session::new(
         stdout.lock(),
         stream,
@@ -52,6 +77,6 @@ fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         io::stdin().is_terminal(),
         name,
     )
-    .queue_notice_after(args.queue_notice.0);
+    .timings(args.timings());
     Ok(session.run(&events))
 }

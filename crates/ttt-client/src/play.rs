@@ -10,13 +10,13 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::net::TcpStream;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ttt_protocol::{
     Cell, ClientMsg, ErrorCode, Mark, Name, PROTOCOL_VERSION, ServerMsg, write_message,
 };
 
-use crate::events::Event;
+use crate::events::{Event, Lost};
 use crate::render::{self, Style};
 
 /// How the session ended.
@@ -24,10 +24,39 @@ use crate::render::{self, Style};
 pub enum Exit {
     /// The server said goodbye, or the player quit: exit code 0.
     Done,
-    /// The connection dropped without a goodbye: exit code 1.
-    Lost,
+    /// The player pressed Ctrl-C: exit code 130, as for any interrupted
+    /// program (after telling the server, when it could).
+    Interrupted,
+    /// The connection ended without a goodbye, and why: exit code 1.
+    Lost(Lost),
     /// The server refused us (version mismatch, cut off): exit code 1.
     Refused(String),
+    /// What answered is not a ttt server; this is what it said first:
+    /// exit code 1.
+    NotTtt(String),
+}
+
+/// How long the client waits for things, before telling the player or
+/// giving up. Settings, so tests need not wait for real seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// Nothing at all from the server for this long: say it seems busy.
+    pub queue_notice: Duration,
+    /// After quitting during a game, wait this long for the server's
+    /// goodbye, then leave anyway.
+    pub quit_wait: Duration,
+    /// A move unanswered for this long: say so (and keep waiting).
+    pub answer_notice: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings {
+            queue_notice: Duration::from_secs(3),
+            quit_wait: Duration::from_millis(1500),
+            answer_notice: Duration::from_secs(3),
+        }
+    }
 }
 
 /// What the player is being asked for.
@@ -70,18 +99,29 @@ pub struct Session<W: Write> {
     prompt: Option<Prompt>,
     /// The prompt text is on screen without a newline after it.
     prompt_open: bool,
-    /// A move was sent and the server's answer (board or refusal) is due.
-    move_pending: bool,
+    /// A move was sent at this instant and the server's answer (board or
+    /// refusal) is due.
+    move_sent: Option<Instant>,
+    /// The player was told the pending move has no answer yet.
+    answer_noticed: bool,
     /// Lines typed ahead, kept for the next prompt.
     queue: VecDeque<String>,
     input_ended: bool,
+    /// Anything at all has arrived from the server.
+    heard: bool,
     greeted: bool,
     in_game: bool,
+    /// A game has been played on this connection.
+    played: bool,
+    /// The server said WAIT, and no game has started since.
+    waiting: bool,
     /// We sent QUIT; the server closing now is expected.
     quitting: bool,
-    /// How long without a greeting before telling the player the server
-    /// seems busy and they wait in its queue.
-    queue_notice_after: Duration,
+    /// We sent QUIT during a game and leave at this instant, answered or not.
+    quit_deadline: Option<Instant>,
+    /// The player pressed Ctrl-C.
+    interrupted: bool,
+    timings: Timings,
 }
 
 impl<W: Write> Session<W> {
@@ -97,59 +137,96 @@ impl<W: Write> Session<W> {
             opponent: None,
             prompt: None,
             prompt_open: false,
-            move_pending: false,
+            move_sent: None,
+            answer_noticed: false,
             queue: VecDeque::new(),
             input_ended: false,
+            heard: false,
             greeted: false,
             in_game: false,
+            played: false,
+            waiting: false,
             quitting: false,
-            queue_notice_after: Duration::from_secs(3),
+            quit_deadline: None,
+            interrupted: false,
+            timings: Timings::default(),
         }
     }
 
-    /// Sets how long to wait for a greeting before telling the player the
-    /// server seems busy (default 3 s). A `ttt-server` greets at once; one
-    /// that does not is overloaded, or an older server busy with a game
-    /// while this connection waits in its listen backlog.
-    pub fn queue_notice_after(mut self, wait: Duration) -> Session<W> {
-        self.queue_notice_after = wait;
+    /// Sets how long to wait for things (defaults: [`Timings::default`]).
+    pub fn timings(mut self, timings: Timings) -> Session<W> {
+        self.timings = timings;
         self
     }
 
     /// Runs until the server says goodbye, the player quits, or the
     /// connection drops.
     pub fn run(mut self, events: &Receiver<Event>) -> Exit {
-        let mut queue_notice_due = true;
+        let started = Instant::now();
+        let mut queue_noticed = false;
         loop {
-            let event = if !self.greeted && queue_notice_due {
-                match events.recv_timeout(self.queue_notice_after) {
-                    Ok(event) => event,
-                    Err(RecvTimeoutError::Timeout) => {
-                        queue_notice_due = false;
+            let queue_notice =
+                (!self.heard && !queue_noticed).then(|| started + self.timings.queue_notice);
+            let answer_notice = self
+                .move_sent
+                .filter(|_| !self.answer_noticed)
+                .map(|sent| sent + self.timings.answer_notice);
+            let wake = [queue_notice, answer_notice, self.quit_deadline]
+                .into_iter()
+                .flatten()
+                .min();
+            let received = match wake {
+                Some(at) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
+                None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            let event = match received {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = Instant::now();
+                    if self.quit_deadline.is_some_and(|at| at <= now) {
+                        self.say("(no answer from the server; leaving anyway)");
+                        return self.quit_exit();
+                    }
+                    if queue_notice.is_some_and(|at| at <= now) {
+                        queue_noticed = true;
                         self.say(
                             "The server is busy with another game; you are in its queue and \
                              will be greeted when it ends (q or Ctrl-C to give up).",
                         );
-                        continue;
                     }
-                    Err(RecvTimeoutError::Disconnected) => return Exit::Lost,
+                    if answer_notice.is_some_and(|at| at <= now) {
+                        self.answer_noticed = true;
+                        self.say(&format!(
+                            "(no answer from the server for {} s; it may be gone: keep \
+                             waiting, or q to leave)",
+                            self.timings.answer_notice.as_secs_f64()
+                        ));
+                    }
+                    continue;
                 }
-            } else {
-                match events.recv() {
-                    Ok(event) => event,
-                    Err(_) => return Exit::Lost,
-                }
+                Err(RecvTimeoutError::Disconnected) => return Exit::Lost(Lost::Closed),
             };
             let exit = match event {
-                Event::Server(msg) => self.on_server(msg),
-                Event::ServerJunk(what) => {
+                Event::Server(msg) => {
+                    self.heard = true;
+                    match msg {
+                        ServerMsg::Welcome { .. } => self.on_server(msg),
+                        // The first line of a ttt server is always WELCOME.
+                        _ if !self.greeted => Some(Exit::NotTtt(msg.to_string())),
+                        _ => self.on_server(msg),
+                    }
+                }
+                Event::ServerJunk { line, .. } if !self.greeted => Some(Exit::NotTtt(line)),
+                Event::ServerJunk { line, error } => {
+                    self.heard = true;
                     self.say(&format!(
-                        "(ignoring a line from the server this client does not understand: {what})"
+                        "(ignoring a line from the server this client does not understand: \
+                         {error} in {line:?})"
                     ));
                     None
                 }
-                Event::ServerGone(_) if self.quitting => Some(Exit::Done),
-                Event::ServerGone(_) => Some(Exit::Lost),
+                Event::ServerGone(_) if self.quitting => Some(self.quit_exit()),
+                Event::ServerGone(lost) => Some(Exit::Lost(lost)),
                 Event::Input(line) => self.on_input(line),
                 Event::InputEnd => {
                     self.input_ended = true;
@@ -161,11 +238,26 @@ impl<W: Write> Session<W> {
                         None
                     }
                 }
+                Event::Interrupt if self.quitting => Some(Exit::Interrupted),
+                Event::Interrupt => {
+                    self.interrupted = true;
+                    self.close_prompt_line();
+                    self.quit()
+                }
             };
             if let Some(exit) = exit.or_else(|| self.feed_prompt()) {
                 self.close_prompt_line();
                 return exit;
             }
+        }
+    }
+
+    /// How to exit after quitting: interrupted or not.
+    fn quit_exit(&self) -> Exit {
+        if self.interrupted {
+            Exit::Interrupted
+        } else {
+            Exit::Done
         }
     }
 
@@ -185,16 +277,25 @@ impl<W: Write> Session<W> {
                 });
             }
             ServerMsg::Wait => {
-                self.say("Connected. Waiting for an opponent to join... (q to cancel)")
+                self.waiting = true;
+                self.in_game = false;
+                self.prompt = None;
+                if self.played {
+                    self.say("Waiting for your next opponent... (q to leave)");
+                } else {
+                    self.say("Connected. Waiting for an opponent to join... (q to cancel)");
+                }
             }
             ServerMsg::Start { mark, opponent } => {
                 self.say(&render::start(mark, &opponent, self.style));
                 self.mark = Some(mark);
                 self.opponent = Some(opponent);
                 self.in_game = true;
+                self.played = true;
+                self.waiting = false;
             }
             ServerMsg::Board { board, turn } => {
-                self.move_pending = false;
+                self.move_sent = None;
                 self.say(&format!("\n{}\n", render::board(&board, self.style)));
                 match turn {
                     Some(turn) if Some(turn) == self.mark => self.ask(Prompt::Move),
@@ -231,7 +332,7 @@ impl<W: Write> Session<W> {
             }
             ServerMsg::Error { text, .. } => {
                 self.say(&format!("Server: {text}"));
-                if std::mem::take(&mut self.move_pending) {
+                if self.move_sent.take().is_some() {
                     self.ask(Prompt::Move);
                 } else {
                     self.reprompt();
@@ -241,7 +342,7 @@ impl<W: Write> Session<W> {
                 if !text.is_empty() {
                     self.say(&format!("Server: {text}"));
                 }
-                return Some(Exit::Done);
+                return Some(self.quit_exit());
             }
         }
         None
@@ -272,6 +373,19 @@ impl<W: Write> Session<W> {
     /// Answers the open prompt from the typed-ahead lines; when input has
     /// ended and an answer is needed, quits.
     fn feed_prompt(&mut self) -> Option<Exit> {
+        if self.waiting && !self.interactive && !self.quitting {
+            // A script waiting for another opponent: a `q` it sent ahead is
+            // answered now, and a script that has ended has nothing to play.
+            let front = self.queue.front().map(|l| l.to_ascii_lowercase());
+            if matches!(front.as_deref(), Some("q" | "quit")) {
+                self.queue.pop_front();
+                return self.quit();
+            }
+            if self.queue.is_empty() && self.input_ended {
+                self.say("(end of input: leaving)");
+                return self.quit();
+            }
+        }
         while let Some(prompt) = self.prompt {
             let Some(line) = self.queue.pop_front() else {
                 if !self.input_ended {
@@ -304,7 +418,8 @@ impl<W: Write> Session<W> {
             (Prompt::Move, _) => {
                 match line.parse::<Cell>() {
                     Ok(cell) => {
-                        self.move_pending = true;
+                        self.move_sent = Some(Instant::now());
+                        self.answer_noticed = false;
                         self.send(&ClientMsg::Move(cell));
                     }
                     Err(_) => {
@@ -342,10 +457,13 @@ impl<W: Write> Session<W> {
         self.quitting = true;
         self.send(&ClientMsg::Quit);
         if self.in_game {
+            // The server answers with the result and goodbye; if it does
+            // not (its machine is gone, say), leave anyway, soon.
+            self.quit_deadline = Some(Instant::now() + self.timings.quit_wait);
             None
         } else {
             // Waiting or between games: the server has nothing more to say.
-            Some(Exit::Done)
+            Some(self.quit_exit())
         }
     }
 

@@ -76,6 +76,15 @@ impl Client {
         self.stdin = None;
     }
 
+    /// Sends SIGINT, as Ctrl-C at a terminal does.
+    fn interrupt(&self) {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -INT failed");
+    }
+
     /// Waits for an output line containing `want`; returns it.
     fn wait_for(&mut self, want: &str) -> String {
         let deadline = Instant::now() + LINE_TIMEOUT;
@@ -269,8 +278,8 @@ fn outcome_shown_comes_only_from_the_server() {
     );
 }
 
-/// The server vanishing mid-game is "connection to server lost", exit 1,
-/// even while the client waits at the prompt.
+/// The server closing the connection mid-game is reported with the server's
+/// address and the cause, exit 1, even while the client waits at the prompt.
 #[test]
 fn server_disconnect_mid_game() {
     let port = fake_server(
@@ -281,7 +290,10 @@ fn server_disconnect_mid_game() {
     client.wait_for(" 7 | 8 | 9");
     let (code, _, stderr) = client.finish();
     assert_eq!(code, 1);
-    assert_eq!(stderr.trim(), "error: connection to server lost");
+    assert_eq!(
+        stderr.trim(),
+        format!("error: lost the connection to 127.0.0.1:{port}: the server closed the connection")
+    );
 }
 
 /// A refused connection is one clear line and a non-zero exit.
@@ -453,4 +465,188 @@ fn connect_timeout_is_one_line() {
         "{stderr}"
     );
     drop(listener);
+}
+
+/// A fake server that runs `script` on the first connection; returns its
+/// port and a receiver for what the script reports.
+fn fake_with<T: Send + 'static>(
+    script: impl FnOnce(TcpStream) -> T + Send + 'static,
+) -> (u16, Receiver<T>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake server");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            let _ = stream.set_read_timeout(Some(LINE_TIMEOUT));
+            let _ = tx.send(script(stream));
+        }
+    });
+    (port, rx)
+}
+
+/// A fake server that starts a game with the client as X, then goes silent
+/// (a frozen process, a machine asleep), reporting every line the client
+/// sends until the client closes or 5 s pass.
+fn silent_after_start() -> (u16, Receiver<Vec<String>>) {
+    fake_with(|mut stream| {
+        let _ = stream.write_all(b"WELCOME 1 fake\n");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut hello = String::new();
+        let _ = reader.read_line(&mut hello);
+        let _ = stream.write_all(b"START X fake\nBOARD ......... X\n");
+        reader.lines().map_while(Result::ok).collect()
+    })
+}
+
+/// Something that is not a ttt server (here an SSH banner) is named as such,
+/// with what it said: no "queued" notice, exit 1.
+#[test]
+fn not_a_ttt_server_is_named_with_what_it_said() {
+    let (port, _) = fake_with(|mut stream| {
+        let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+        thread::sleep(Duration::from_secs(1));
+    });
+    let (code, out, stderr) = Client::start(port, &[("TTT_QUEUE_NOTICE", "200ms")]).finish();
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "error: 127.0.0.1:{port} is not a ttt server (it said: \"SSH-2.0-OpenSSH_9.2p1 Debian-2\")"
+        )
+    );
+    assert!(!out.contains("queue"), "{out}");
+}
+
+/// A server whose first message is a valid ttt message but not WELCOME is
+/// not a ttt server either (a ttt server always greets first).
+#[test]
+fn a_first_line_other_than_welcome_is_not_a_ttt_server() {
+    let (port, _) = fake_with(|mut stream| {
+        let _ = stream.write_all(b"BYE not now\n");
+        thread::sleep(Duration::from_millis(500));
+    });
+    let (code, _, stderr) = Client::start(port, &[]).finish();
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("is not a ttt server (it said: \"BYE not now\")"),
+        "{stderr}"
+    );
+}
+
+/// A server line over the limit, or not UTF-8, is named as the cause.
+#[test]
+fn a_broken_server_line_is_named_as_the_cause() {
+    for (bytes, cause) in [
+        (
+            vec![b'x'; 600],
+            "the server sent a line longer than 512 bytes",
+        ),
+        (
+            b"BOARD \xff\n".to_vec(),
+            "the server sent a line that is not UTF-8",
+        ),
+    ] {
+        let (port, _) = fake_with(move |mut stream| {
+            let _ = stream.write_all(b"WELCOME 1 fake\n");
+            let _ = stream.write_all(&bytes);
+            thread::sleep(Duration::from_millis(500));
+        });
+        let (code, _, stderr) = Client::start(port, &[]).finish();
+        assert_eq!(code, 1);
+        assert_eq!(
+            stderr.trim(),
+            format!("error: lost the connection to 127.0.0.1:{port}: {cause}")
+        );
+    }
+}
+
+/// Quitting a game when the server has gone silent: QUIT is sent, and the
+/// client leaves after the quit wait (here 300 ms, 2 s by default) saying
+/// the server did not answer, exit 0.
+#[test]
+fn quitting_a_silent_server_leaves_within_the_quit_wait() {
+    let (port, received) = silent_after_start();
+    let mut client = Client::start(port, &[("TTT_QUIT_WAIT", "300ms")]);
+    client.wait_for(" 7 | 8 | 9");
+    let start = Instant::now();
+    client.type_in("q\n");
+    let (code, out, _) = client.finish();
+    let took = start.elapsed();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("(no answer from the server; leaving anyway)"),
+        "{out}"
+    );
+    assert!(took >= Duration::from_millis(300), "left after {took:?}");
+    assert!(took < Duration::from_secs(2), "left after {took:?}");
+    let said = received
+        .recv_timeout(LINE_TIMEOUT)
+        .expect("fake server report");
+    assert_eq!(said.last().map(String::as_str), Some("QUIT"), "{said:?}");
+}
+
+/// Ctrl-C during a game on a silent server: the client tells the server
+/// (QUIT), leaves within the quit wait, and exits 130.
+#[test]
+fn ctrl_c_on_a_silent_server_leaves_within_the_quit_wait() {
+    let (port, received) = silent_after_start();
+    let mut client = Client::start(port, &[("TTT_QUIT_WAIT", "300ms")]);
+    client.wait_for(" 7 | 8 | 9");
+    let start = Instant::now();
+    client.interrupt();
+    let (code, out, _) = client.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    let said = received
+        .recv_timeout(LINE_TIMEOUT)
+        .expect("fake server report");
+    assert_eq!(said.last().map(String::as_str), Some("QUIT"), "{said:?}");
+}
+
+/// Ctrl-C against the real server: the game is forfeited by QUIT (not by a
+/// dropped connection), the client shows the server's goodbye, exit 130.
+#[test]
+fn ctrl_c_forfeits_by_quit_and_shows_the_goodbye() {
+    let server = Server::start(&[]);
+    let mut client = Client::start(server.port, &[("TTT_NAME", "cli")]);
+    client.wait_for("Waiting for an opponent");
+    let mut peer = server.join("raw");
+    peer.expect("START O cli");
+    client.wait_for(" 7 | 8 | 9");
+    client.interrupt();
+    let (code, out, _) = client.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("You lose by forfeit: you quit."), "{out}");
+    peer.expect("BOARD ......... X");
+    peer.expect("BOARD ......... -");
+    peer.expect("RESULT WIN FORFEIT QUIT");
+}
+
+/// A move the server does not answer is reported on screen after the
+/// answer notice (here 200 ms), and the client keeps waiting.
+#[test]
+fn an_unanswered_move_is_reported() {
+    let (port, _) = silent_after_start();
+    let mut client = Client::start(port, &[("TTT_ANSWER_NOTICE", "200ms")]);
+    client.wait_for(" 7 | 8 | 9");
+    client.type_in("5\n");
+    client.wait_for("(no answer from the server for 0.2 s; it may be gone");
+}
+
+/// A piped client that won by forfeit is put back in line by the server;
+/// its script has ended, so it leaves instead of waiting for another game.
+#[test]
+fn a_script_that_ended_leaves_when_put_back_in_line() {
+    let server = Server::start(&[]);
+    let (client, peer) = client_vs_peer(&server, "5\n");
+    drop(peer);
+    let (code, out, stderr) = client.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("You win: raw disconnected."), "{out}");
+    assert!(out.contains("Waiting for your next opponent"), "{out}");
+    assert!(out.contains("(end of input: leaving)"), "{out}");
 }

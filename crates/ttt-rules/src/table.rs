@@ -139,6 +139,8 @@ pub enum Farewell {
     Goodbye,
     /// Your answer to the rematch offer did not come in time.
     TooLate,
+    /// Your turn clock ran out: you lost, and you leave the table.
+    OutOfTime,
     /// Your opponent left the table, and how.
     Partner {
         /// Who left.
@@ -156,13 +158,10 @@ pub enum Farewell {
     },
 }
 
-/// How a player left the table, as their opponent is told.
+/// How a player left the table during the rematch offer, as their
+/// opponent is told. (Leaving during a game is a forfeit, told by `RESULT`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Parting {
-    /// Sent `QUIT` during a game.
-    Quit,
-    /// Their connection dropped during a game.
-    Disconnected,
     /// Cut off for protocol errors.
     CutOff,
     /// Answered no to the rematch offer (or quit at it).
@@ -264,9 +263,10 @@ impl Table {
     }
 
     /// Tells the table whether others are waiting for it. When a game ends
-    /// while they are, there is no rematch: the loser makes way and the
-    /// winner stays on (after a tie, the [`Seat::First`] makes way); a
-    /// player whose opponent leaves stays on too.
+    /// by a line or a tie while they are, there is no rematch: the loser
+    /// makes way and the winner stays on (after a tie, the [`Seat::First`]
+    /// makes way). After a forfeit there is never a rematch, waiting or not:
+    /// the forfeiter leaves and the other stays on.
     pub fn set_contested(&mut self, contested: bool) {
         self.contested = contested;
     }
@@ -464,15 +464,7 @@ impl Table {
             self.broadcast(Say::Board { board, turn: None }, said);
         }
         let outcome = Outcome::Lose(Ending::Forfeit(reason)).for_seat(loser);
-        // A player whose clock ran out is still here: a loss, not a departure.
-        let gone = match reason {
-            Forfeit::Quit => Some(Parting::Quit),
-            Forfeit::Disconnect => Some(Parting::Disconnected),
-            Forfeit::Abuse => Some(Parting::CutOff),
-            Forfeit::Timeout => None,
-        };
-        let gone = gone.map(|parting| (loser, parting));
-        self.end_game(outcome, gone, now, said);
+        self.end_game(outcome, Some((loser, reason)), now, said);
     }
 
     /// Reports a finished game (`first` is the outcome for the first seat)
@@ -480,7 +472,7 @@ impl Table {
     fn end_game(
         &mut self,
         first: Outcome,
-        gone: Option<(Seat, Parting)>,
+        forfeit: Option<(Seat, Forfeit)>,
         now: Instant,
         said: &mut Said,
     ) {
@@ -494,9 +486,19 @@ impl Table {
             said.push((seat, Say::Result(outcome)));
             said.push((seat, Say::Score(self.scores[seat.index()])));
         }
-        if let Some((seat, parting)) = gone {
-            said.push((seat, Say::Bye(Farewell::Goodbye)));
-            self.leave_other(seat, parting, self.contested, said);
+        if let Some((loser, reason)) = forfeit {
+            // No rematch after a forfeit: the player who forfeited leaves
+            // (a vanished or frozen one could not answer anyway), and the
+            // other stays on, to play the next in line or to wait for one.
+            // Whoever is left never waits a second turn clock for nothing.
+            let farewell = match reason {
+                Forfeit::Timeout => Farewell::OutOfTime,
+                Forfeit::Quit | Forfeit::Disconnect | Forfeit::Abuse => Farewell::Goodbye,
+            };
+            said.push((loser, Say::Bye(farewell)));
+            self.state = State::Over {
+                stays: Some(loser.other()),
+            };
         } else if self.contested {
             let (leaves, after_tie) = match first {
                 Outcome::Win(_) => (Seat::Second, false),

@@ -14,7 +14,9 @@
 //!    `HELLO`s. The first two are paired as soon as the table is free.
 //! 3. **seated** at the one table ([`ttt_rules::Table`]), which decides the
 //!    games. While others are queued, the table does not offer rematches:
-//!    winner stays on, and the loser makes way.
+//!    winner stays on, and the loser makes way. After a forfeit the player
+//!    left behind stays on too: they play the next in line, or go back to
+//!    the front of the queue.
 //!
 //! One [`Policy`] per connection counts refused messages and blank lines
 //! through all three. The lobby never touches a socket: the driver feeds it
@@ -488,7 +490,10 @@ impl Lobby {
                     self.open_table(stayer, challenger, Seat::Second, now);
                 }
                 None => {
-                    // Nobody left to play after all: back to waiting.
+                    // Nobody in line (the opponent forfeited, say, or
+                    // vanished just after being paired): back to waiting,
+                    // first in line, rather than being sent away.
+                    log::info!("{} waits for the next opponent", stayer.1);
                     if let Some(conn) = self.conns.get_mut(&stayer.0) {
                         conn.stage = Stage::Queued;
                     }

@@ -227,10 +227,9 @@ fn farewell_text(farewell: &Farewell) -> String {
     match farewell {
         Farewell::Goodbye => "goodbye".to_owned(),
         Farewell::TooLate => "you did not answer the rematch offer in time; goodbye".to_owned(),
+        Farewell::OutOfTime => "your time ran out; goodbye".to_owned(),
         Farewell::Partner { name, parting } => {
             let what = match parting {
-                Parting::Quit => "quit",
-                Parting::Disconnected => "disconnected",
                 Parting::CutOff => "was disconnected for protocol errors",
                 Parting::Declined => "declined the rematch",
                 Parting::Left => "left",

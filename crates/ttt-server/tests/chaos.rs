@@ -193,6 +193,14 @@ fn ends(x: &mut Peer, o: &mut Peer, x_result: &str, o_result: &str) {
     o.expect_prefix("SCORE ");
 }
 
+/// The winner of a forfeit: told the score, then back in line; leaves.
+fn leave_after_forfeit(winner: &mut Peer) {
+    winner.expect_prefix("SCORE ");
+    winner.expect("WAIT");
+    winner.send("QUIT");
+    winner.expect("BYE goodbye");
+}
+
 /// Declines the rematch and checks both goodbyes.
 fn decline(x: &mut Peer, o: &mut Peer) {
     x.expect("REMATCH");
@@ -244,14 +252,14 @@ fn scripted_game(server: &Server, n: usize) -> usize {
             drop(o);
             x.expect("BOARD ....X.... -");
             x.expect("RESULT WIN FORFEIT DISCONNECT");
-            x.expect_prefix("SCORE ");
-            x.expect_prefix("BYE ");
+            leave_after_forfeit(&mut x);
         }
         5 => {
             x.send_raw(&[b'9'; 600]);
             x.expect_prefix("ERR TOOLONG ");
             o.expect("BOARD ......... -");
             o.expect("RESULT WIN FORFEIT ABUSE");
+            leave_after_forfeit(&mut o);
         }
         6 => {
             play(&mut x, &mut o, &[1]);
@@ -260,6 +268,7 @@ fn scripted_game(server: &Server, n: usize) -> usize {
             o.expect("RESULT LOSE FORFEIT DISCONNECT");
             x.expect("BOARD X........ -");
             x.expect("RESULT WIN FORFEIT DISCONNECT");
+            leave_after_forfeit(&mut x);
         }
         7 => {
             x.send("QUIT");
@@ -267,6 +276,7 @@ fn scripted_game(server: &Server, n: usize) -> usize {
             x.expect("RESULT LOSE FORFEIT QUIT");
             o.expect("BOARD ......... -");
             o.expect("RESULT WIN FORFEIT QUIT");
+            leave_after_forfeit(&mut o);
         }
         8 => {
             play(&mut x, &mut o, &[1, 4, 2, 5, 3]);

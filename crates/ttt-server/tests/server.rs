@@ -147,7 +147,9 @@ fn rematch_accepted_then_declined_with_score() {
 }
 
 /// Checks `winner` is told of the forfeit within a second: the final board
-/// (turn `-`), the result, the score, and goodbye.
+/// (turn `-`), the result, the score; then, with nobody else waiting, they
+/// wait for the next opponent (they are not sent away for the other's
+/// departure).
 fn expect_prompt_forfeit(winner: &mut Peer, reason: &str, start: Instant) {
     let board = winner.expect_prefix("BOARD ");
     assert!(board.ends_with(" -"), "{board}");
@@ -158,8 +160,8 @@ fn expect_prompt_forfeit(winner: &mut Peer, reason: &str, start: Instant) {
         start.elapsed()
     );
     winner.expect("SCORE 1 0 0");
-    winner.expect_prefix("BYE ");
-    winner.expect_closed();
+    winner.expect("WAIT");
+    winner.expect_silence(Duration::from_millis(50));
 }
 
 /// X disconnects during its own turn: O wins at once.
@@ -219,7 +221,8 @@ fn quitting_is_a_forfeit_by_quit() {
     expect_prompt_forfeit(&mut x, "QUIT", start);
 }
 
-/// The mover's turn clock runs out: a forfeit by timeout, then a rematch offer.
+/// The mover's turn clock runs out: a forfeit by timeout, and the other
+/// player is in line again at once.
 #[test]
 fn turn_timeout_forfeits_the_mover() {
     let server = Server::start(&["--turn-timeout", "200ms"]);
@@ -237,9 +240,13 @@ fn turn_timeout_forfeits_the_mover() {
     );
     x.expect("SCORE 1 0 0");
     o.expect("SCORE 0 1 0");
-    // Both are still connected, so the rematch is offered.
-    x.expect("REMATCH");
-    o.expect("REMATCH");
+    // No rematch offer to wait through: the player who ran out of time
+    // leaves, the other waits for the next opponent.
+    o.expect("BYE your time ran out; goodbye");
+    o.expect_closed();
+    x.expect("WAIT");
+    let mut carol = server.join("carol");
+    carol.expect("START O ann");
 }
 
 /// The mover is warned of the time left before the clock runs out.

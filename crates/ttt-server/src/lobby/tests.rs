@@ -545,7 +545,69 @@ fn the_turn_clock_warns_at_30_seconds_then_forfeits() {
     let out = h.out();
     assert!(out.contains(&format!("{}: RESULT LOSE FORFEIT TIMEOUT", ann.0)));
     assert!(out.contains(&format!("{}: RESULT WIN FORFEIT TIMEOUT", bob.0)));
-    assert!(out.contains(&format!("{}: REMATCH", ann.0)));
+    assert!(out.contains(&format!("{}: BYE your time ran out; goodbye", ann.0)));
+    assert!(out.contains(&format!("{}: WAIT", bob.0)), "{out:?}");
+    assert!(!out.iter().any(|l| l.contains("REMATCH")), "{out:?}");
+}
+
+/// A frozen opponent (the process stopped, the machine up) costs the other
+/// player one turn clock, not a second one for a rematch answer that cannot
+/// come: at the forfeit, the other player is back in line at once.
+#[test]
+fn a_frozen_opponent_costs_one_turn_clock_at_most() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    h.play(ann, bob, &[5]);
+    h.out();
+    // bob is frozen on his turn: nothing arrives from him.
+    h.advance(TURN);
+    assert_eq!(
+        h.told(ann),
+        [
+            "BOARD ....X.... -",
+            "RESULT WIN FORFEIT TIMEOUT",
+            "SCORE 1 0 0",
+            "WAIT"
+        ]
+    );
+    assert_eq!(h.lobby.next_deadline(), None);
+    // The next player to arrive plays ann at once.
+    let carol = h.join("carol");
+    assert!(h.told(carol).contains(&"START O ann".to_owned()));
+}
+
+/// A waiting player's machine that vanished is found (by keepalive, seen as
+/// the connection failing) just after being paired: the honest player is
+/// told the result and goes back to the front of the line, instead of
+/// being sent away.
+#[test]
+fn a_ghost_found_just_after_pairing_sends_the_honest_player_back_to_the_front() {
+    let mut h = Harness::new();
+    let (ghost, ann) = h.pair("ghost", "ann");
+    let bob = h.join("bob");
+    h.out();
+    // bob queued behind the game; the ghost is found gone before moving.
+    h.lobby.closed(ghost, h.now);
+    let told = h.told(ann);
+    assert_eq!(
+        told,
+        [
+            "BOARD ......... -",
+            "RESULT WIN FORFEIT DISCONNECT",
+            "SCORE 1 0 0",
+            "START O bob",
+            "BOARD ......... X"
+        ]
+    );
+    assert!(h.lobby.knows(bob));
+    // Without anyone queued, ann waits, first in line.
+    let mut h = Harness::new();
+    let (ghost, ann) = h.pair("ghost", "ann");
+    h.lobby.closed(ghost, h.now);
+    assert_eq!(h.told(ann).last().map(String::as_str), Some("WAIT"));
+    // Back in line, ann has waited longest: she plays X against the next.
+    let carol = h.join("carol");
+    assert_eq!(h.told(carol)[1], "START O ann");
 }
 
 #[test]
@@ -574,14 +636,15 @@ fn a_move_that_arrives_after_the_clock_ran_out_is_too_late() {
         told.contains(&"RESULT LOSE FORFEIT TIMEOUT".to_owned()),
         "{told:?}"
     );
+    // The move was not played: ann had already lost and left the table.
     assert_eq!(
-        told.last().map(String::as_str),
-        Some("ERR STATE the game is over; answer YES or NO")
+        told[told.len() - 2..],
+        ["BYE your time ran out; goodbye", "<close>"]
     );
 }
 
 #[test]
-fn a_disconnect_at_the_table_is_a_forfeit_and_the_table_closes() {
+fn a_disconnect_at_the_table_is_a_forfeit_and_the_other_waits_again() {
     let mut h = Harness::new();
     let (ann, bob) = h.pair("ann", "bob");
     h.lobby.closed(bob, h.now);
@@ -595,13 +658,13 @@ fn a_disconnect_at_the_table_is_a_forfeit_and_the_table_closes() {
             "2: RESULT LOSE FORFEIT DISCONNECT",
             "2: SCORE 0 1 0",
             "2: BYE goodbye",
-            "1: BYE bob disconnected; thanks for playing",
-            "1: <close>",
             "2: <close>",
+            "1: WAIT",
         ]
     );
-    assert!(!h.lobby.knows(ann));
-    assert_eq!(h.lobby.status(), Status::default());
+    assert!(h.lobby.knows(ann));
+    assert_eq!(h.lobby.status().queued.len(), 1);
+    assert_eq!(h.lobby.status().playing, None);
 }
 
 #[test]
@@ -612,7 +675,8 @@ fn a_broken_line_at_the_table_is_a_forfeit_by_abuse() {
     let told = h.told(ann);
     assert_eq!(told[0], "ERR TOOLONG line longer than 512 bytes");
     assert!(told.contains(&"RESULT LOSE FORFEIT ABUSE".to_owned()));
-    assert!(!h.lobby.knows(bob));
+    assert!(!h.lobby.knows(ann));
+    assert!(h.lobby.knows(bob), "bob waits for the next opponent");
     // Before hello it just closes.
     let id = h.connect();
     h.out();
