@@ -7,56 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "$(id -u)" != 0 ]; then
-  echo "lan-game: SKIPPED (needs root for network namespaces)"
-  exit 0
-fi
-if ! command -v ip >/dev/null; then
-  apt-get install -y -q iproute2 >/dev/null
-fi
-
-cargo build --locked -q -p ttt-server -p ttt-client
-bin=$PWD/target/debug
-work=$(mktemp -d)
-tag="t$$"
-ns_br="$tag-br" ns_srv="$tag-srv" ns_a="$tag-a" ns_b="$tag-b"
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  for ns in "$ns_srv" "$ns_a" "$ns_b" "$ns_br"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "lan-game: FAILED: $*"
-  for f in "$work"/*.out "$work"/*.err; do [ -s "$f" ] && { echo "--- $f"; cat "$f"; }; done
-  exit 1
-}
-
-# Waits up to $2 seconds for file $1 to contain $3.
-wait_for() {
-  for _ in $(seq $(($2 * 20))); do grep -q -- "$3" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  return 1
-}
-
-# The LAN: a bridge in its own namespace, one veth per host.
-ip netns add "$ns_br"
-ip -n "$ns_br" link add br0 type bridge
-ip -n "$ns_br" link set br0 up
-i=1
-for host in srv a b; do
-  ns="$tag-$host"
-  ip netns add "$ns"
-  ip link add "v$tag$host" netns "$ns_br" type veth peer name eth0 netns "$ns"
-  ip -n "$ns_br" link set "v$tag$host" master br0 up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "10.77.0.$i/24" dev eth0
-  ip -n "$ns" link set eth0 up
-  i=$((i + 1))
-done
+source .ci/lan-lib.sh
+lan_up srv a b
+ns_srv="$tag-srv" ns_a="$tag-a" ns_b="$tag-b"
 
 # The server with its defaults: all interfaces, port 1234.
 ip netns exec "$ns_srv" "$bin/ttt-server" >"$work/server.out" 2>"$work/server.err" &

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Real network faults: a machine that vanishes without a word (its link cut:
+# the bridge port taken down, or detached so every frame is lost) in every
+# state of a game, seen from the server's side and from the client's. Real
+# server, real clients, each in a network namespace of its own; the players'
+# keyboards are fifos, so this script decides when each move is typed.
+#
+# Liveness is set to 3 s (--liveness, TTT_LIVENESS) so the run stays short;
+# the last scenario uses the defaults and checks the 15 s promise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source .ci/lan-lib.sh
+lan_up srv a b c
+server_ip=10.77.0.1
+L=3
+# Time allowed to notice a vanished machine: the liveness bound, plus the
+# kernel's probe granularity (a second) and a margin for a loaded CI machine.
+BOUND=$((L + 3))
+scenario_pids=()
+results=()
+
+begin() {
+  scenario=$1
+  shift
+  echo "lan-cuts: $scenario"
+  rm -f "$work"/*.out "$work"/*.err "$work"/*.in
+  spawn srv /dev/null "$work/server.out" "$work/server.err" \
+    env TURN_TIMEOUT=60 LIVENESS="$L" "$bin/ttt-server" "$@"
+  scenario_pids=("$spawned")
+  wait_for "$work/server.out" 10 "listening on" || fail "the server did not start"
+}
+
+end() {
+  for pid in "${scenario_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for host in srv a b c; do mend "$host"; done
+  sleep 0.3
+}
+
+# player NAME HOST [VAR=value...]: a real client as NAME on HOST, typing
+# what `type NAME ...` writes to its fifo.
+player() {
+  local name=$1 host=$2
+  shift 2
+  mkfifo "$work/$name.in"
+  spawn "$host" "$work/$name.in" "$work/$name.out" "$work/$name.err" \
+    env HOST=$server_ip PORT=1234 TTT_NAME="$name" NO_COLOR=1 TTT_LIVENESS=$L "$@" "$bin/ttt-client"
+  scenario_pids+=("$spawned")
+  # Hold the fifo open, so the client does not see its input end.
+  sleep 100 >"$work/$name.in" &
+  scenario_pids+=($!)
+  pids+=($!)
+}
+
+type() { printf '%s\n' "$2" >"$work/$1.in"; }
+
+# expect WHO TEXT WITHIN: WHO's output (or file) shows TEXT within WITHIN s.
+expect() {
+  local file=$work/$1
+  case $1 in *.*) ;; *) file=$work/$1.out ;; esac
+  wait_for "$file" "$3" "$2" || fail "$scenario: '$2' not seen in $1 within $3 s"
+}
+
+# noticed STARTED WHAT: records how long WHAT took since STARTED.
+noticed() {
+  local took
+  took=$(since "$1")
+  results+=("$scenario: $2 after $took s")
+  echo "lan-cuts:   $2 after $took s"
+}
+
+# --- the server's side -------------------------------------------------------
+
+begin "a connection that never said hello" --handshake-timeout 60
+spawn a /dev/null /dev/null /dev/null bash -c "exec 5<>/dev/tcp/$server_ip/1234; exec sleep 60"
+scenario_pids+=("$spawned")
+expect server.err "10.77.0.2.*connected" 5
+t=$(now); cut a drop
+expect server.err "no answer from its machine" "$BOUND"
+noticed "$t" "the server dropped it (handshake limit 60 s)"
+end
+
+begin "a waiting player's machine vanishes: never paired"
+player alice a
+expect alice "Waiting for an opponent" 5
+t=$(now); cut a down
+expect server.err "no answer from its machine" "$BOUND"
+noticed "$t" "the server dropped alice"
+player bob b
+expect bob "Waiting for an opponent" 5
+grep -q "New game against alice" "$work/bob.out" && fail "bob was paired with alice's ghost"
+end
+
+begin "the mover's machine vanishes on its own turn"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+t=$(now); cut a down
+expect bob "You win: alice disconnected." "$BOUND"
+noticed "$t" "bob was told he won"
+expect bob "Waiting for your next opponent" 2
+end
+
+begin "a machine vanishes on the opponent's turn, with no turn clock" --turn-timeout 0
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+type alice 5; expect bob "Your move" 5
+t=$(now); cut a drop
+expect bob "You win: alice disconnected." "$BOUND"
+noticed "$t" "bob (at his prompt) was told he won"
+end
+
+begin "a machine vanishes while the server is sending to it"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+type alice 5; expect bob "Your move" 5
+cut a drop
+t=$(now); type bob 1
+# The new board for alice is never acknowledged: the bound on unacknowledged
+# data ends her connection (the kernel alone would retry for 15 minutes).
+expect bob "You win: alice disconnected." "$BOUND"
+noticed "$t" "bob was told he won"
+end
+
+begin "a machine vanishes at the rematch offer"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
+type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
+type alice 3; expect bob "Play again" 5
+type bob y
+t=$(now); cut a drop
+expect bob "Server: alice left; thanks for playing" "$BOUND"
+noticed "$t" "bob was told alice left"
+end
+
+begin "a queued player's machine vanishes: the line moves on"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+player carol c; expect carol "Waiting for an opponent" 5
+t=$(now); cut c down
+expect server.err "no answer from its machine" "$BOUND"
+noticed "$t" "the server dropped carol from the queue"
+type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
+type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
+type alice 3
+# Nobody is waiting any more, so the pair is offered a rematch.
+expect alice "Play again" 5
+end
+
+# --- the client's side --------------------------------------------------------
+
+begin "the server's machine vanishes mid-game"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+type alice 5; expect bob "Your move" 5
+t=$(now); cut srv down
+expect alice.err "error: lost the connection to $server_ip:1234: no answer from its machine for $L s" "$BOUND"
+noticed "$t" "alice's client reported the server lost"
+expect bob.err "error: lost the connection to $server_ip:1234" "$BOUND"
+noticed "$t" "bob's client (at his prompt) reported it too"
+end
+
+begin "quitting a game whose server vanished"
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+cut srv drop
+t=$(now); type alice q; type alice y
+wait_for "$work/alice.out" 4 "leaving anyway" || fail "alice's client did not leave"
+noticed "$t" "alice's client left after q"
+end
+
+# --- the defaults -------------------------------------------------------------
+
+L=12
+begin "defaults: the mover's machine vanishes on its own turn" --turn-timeout 120
+player alice a; expect alice "Waiting for an opponent" 5
+player bob b; expect alice "Your move" 5
+t=$(now); cut a down
+expect bob "You win: alice disconnected." 15
+noticed "$t" "bob was told he won (promised within 15 s)"
+end
+
+echo "lan-cuts: passed"
+printf 'lan-cuts:   %s\n' "${results[@]}"
