@@ -453,6 +453,10 @@ impl<W: Write> Session<W> {
     /// Leaves: tells the server, then lets it close the connection (it sends
     /// the forfeit result and goodbye first when a game is running).
     fn quit(&mut self) -> Option<Exit> {
+        if self.quitting {
+            // Already leaving (a second Ctrl-D, say): the deadline stands.
+            return None;
+        }
         self.prompt = None;
         self.quitting = true;
         self.send(&ClientMsg::Quit);

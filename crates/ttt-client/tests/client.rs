@@ -585,6 +585,32 @@ fn quitting_a_silent_server_leaves_within_the_quit_wait() {
     assert_eq!(said.last().map(String::as_str), Some("QUIT"), "{said:?}");
 }
 
+/// Repeated Ctrl-D (input ending again and again) while leaving a silent
+/// server does not extend the wait: the client still leaves on time, having
+/// sent QUIT once.
+#[test]
+fn leaving_twice_does_not_extend_the_wait() {
+    let (port, received) = silent_after_start();
+    let mut client = Client::start(port, &[("TTT_QUIT_WAIT", "400ms")]);
+    client.wait_for(" 7 | 8 | 9");
+    let start = Instant::now();
+    client.type_in("q\n");
+    thread::sleep(Duration::from_millis(200));
+    client.interrupt();
+    let (code, _, _) = client.finish();
+    // The second request (Ctrl-C) leaves at once; nothing waits longer.
+    assert_eq!(code, 130);
+    assert!(
+        start.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        start.elapsed()
+    );
+    let said = received
+        .recv_timeout(LINE_TIMEOUT)
+        .expect("fake server report");
+    assert_eq!(said.iter().filter(|l| *l == "QUIT").count(), 1, "{said:?}");
+}
+
 /// Ctrl-C during a game on a silent server: the client tells the server
 /// (QUIT), leaves within the quit wait, and exits 130.
 #[test]
