@@ -107,8 +107,6 @@ pub struct Session<W: Write> {
     /// Lines typed ahead, kept for the next prompt.
     queue: VecDeque<String>,
     input_ended: bool,
-    /// Anything at all has arrived from the server.
-    heard: bool,
     greeted: bool,
     in_game: bool,
     /// A game has been played on this connection.
@@ -141,7 +139,6 @@ impl<W: Write> Session<W> {
             answer_noticed: false,
             queue: VecDeque::new(),
             input_ended: false,
-            heard: false,
             greeted: false,
             in_game: false,
             played: false,
@@ -165,8 +162,10 @@ impl<W: Write> Session<W> {
         let started = Instant::now();
         let mut queue_noticed = false;
         loop {
+            // Nothing at all has arrived (the first line is WELCOME, or the
+            // session ends): the server seems busy.
             let queue_notice =
-                (!self.heard && !queue_noticed).then(|| started + self.timings.queue_notice);
+                (!self.greeted && !queue_noticed).then(|| started + self.timings.queue_notice);
             let answer_notice = self
                 .move_sent
                 .filter(|_| !self.answer_noticed)
@@ -207,18 +206,14 @@ impl<W: Write> Session<W> {
                 Err(RecvTimeoutError::Disconnected) => return Exit::Lost(Lost::Closed),
             };
             let exit = match event {
-                Event::Server(msg) => {
-                    self.heard = true;
-                    match msg {
-                        ServerMsg::Welcome { .. } => self.on_server(msg),
-                        // The first line of a ttt server is always WELCOME.
-                        _ if !self.greeted => Some(Exit::NotTtt(msg.to_string())),
-                        _ => self.on_server(msg),
-                    }
-                }
+                Event::Server(msg) => match msg {
+                    ServerMsg::Welcome { .. } => self.on_server(msg),
+                    // The first line of a ttt server is always WELCOME.
+                    _ if !self.greeted => Some(Exit::NotTtt(msg.to_string())),
+                    _ => self.on_server(msg),
+                },
                 Event::ServerJunk { line, .. } if !self.greeted => Some(Exit::NotTtt(line)),
                 Event::ServerJunk { line, error } => {
-                    self.heard = true;
                     self.say(&format!(
                         "(ignoring a line from the server this client does not understand: \
                          {error} in {line:?})"
