@@ -54,6 +54,22 @@ player() {
 
 type() { printf '%s\n' "$2" >"$work/$1.in"; }
 
+# alice (X, on host a) and bob (O, on host b) at the table, alice to move.
+seat_alice_and_bob() {
+  player alice a
+  expect alice "Waiting for an opponent" 5
+  player bob b
+  expect alice "Your move" 5
+}
+
+# From alice to move on an empty board: alice plays 1 2 3, bob 4 5; the
+# game ends on alice's 3.
+alice_wins() {
+  type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
+  type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
+  type alice 3
+}
+
 # expect WHO TEXT WITHIN: WHO's output (or file) shows TEXT within WITHIN s.
 expect() {
   local file=$work/$1
@@ -92,8 +108,7 @@ grep -q "New game against alice" "$work/bob.out" && fail "bob was paired with al
 end
 
 begin "the mover's machine vanishes on its own turn"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 t=$(now); cut a down
 expect bob "You win: alice disconnected." "$BOUND"
 noticed "$t" "bob was told he won"
@@ -101,8 +116,7 @@ expect bob "Waiting for your next opponent" 2
 end
 
 begin "a machine vanishes on the opponent's turn, with no turn clock" --turn-timeout 0
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 type alice 5; expect bob "Your move" 5
 t=$(now); cut a drop
 expect bob "You win: alice disconnected." "$BOUND"
@@ -110,8 +124,7 @@ noticed "$t" "bob (at his prompt) was told he won"
 end
 
 begin "a machine vanishes while the server is sending to it"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 type alice 5; expect bob "Your move" 5
 cut a drop
 t=$(now); type bob 1
@@ -122,11 +135,9 @@ noticed "$t" "bob was told he won"
 end
 
 begin "a machine vanishes at the rematch offer"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
-type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
-type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
-type alice 3; expect bob "Play again" 5
+seat_alice_and_bob
+alice_wins
+expect bob "Play again" 5
 type bob y
 t=$(now); cut a drop
 expect bob "Server: alice left; thanks for playing" "$BOUND"
@@ -134,15 +145,12 @@ noticed "$t" "bob was told alice left"
 end
 
 begin "a queued player's machine vanishes: the line moves on"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 player carol c; expect carol "Waiting for an opponent" 5
 t=$(now); cut c down
 expect server.err "no answer from its machine" "$BOUND"
 noticed "$t" "the server dropped carol from the queue"
-type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
-type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
-type alice 3
+alice_wins
 # Nobody is waiting any more, so the pair is offered a rematch.
 expect alice "Play again" 5
 end
@@ -150,8 +158,7 @@ end
 # --- the client's side --------------------------------------------------------
 
 begin "the server's machine vanishes mid-game"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 type alice 5; expect bob "Your move" 5
 t=$(now); cut srv down
 expect alice.err "error: lost the connection to $server_ip:1234: no answer from its machine for $L s" "$BOUND"
@@ -161,8 +168,7 @@ noticed "$t" "bob's client (at his prompt) reported it too"
 end
 
 begin "quitting a game whose server vanished"
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 cut srv drop
 t=$(now); type alice q; type alice y
 wait_for "$work/alice.out" 4 "leaving anyway" || fail "alice's client did not leave"
@@ -173,8 +179,7 @@ end
 
 L=12
 begin "defaults: the mover's machine vanishes on its own turn" --turn-timeout 120
-player alice a; expect alice "Waiting for an opponent" 5
-player bob b; expect alice "Your move" 5
+seat_alice_and_bob
 t=$(now); cut a down
 expect bob "You win: alice disconnected." 15
 noticed "$t" "bob was told he won (promised within 15 s)"
