@@ -62,10 +62,16 @@ mod tests {
     use super::*;
     use std::net::{TcpListener, TcpStream};
 
-    #[test]
-    fn the_settings_reach_the_socket() {
+    /// A connected loopback stream (and its listener, kept alive).
+    fn connected() -> (TcpListener, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let stream = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        (listener, stream)
+    }
+
+    #[test]
+    fn the_settings_reach_the_socket() {
+        let (_listener, stream) = connected();
         watch(&stream, Duration::from_secs(12)).expect("set");
         let socket = SockRef::from(&stream);
         assert!(socket.keepalive().expect("read SO_KEEPALIVE"));
@@ -89,8 +95,7 @@ mod tests {
 
     #[test]
     fn short_bounds_keep_whole_seconds() {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let stream = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        let (_listener, stream) = connected();
         watch(&stream, Duration::from_secs(2)).expect("set");
         #[cfg(target_os = "linux")]
         {

@@ -585,9 +585,9 @@ fn quitting_a_silent_server_leaves_within_the_quit_wait() {
     assert_eq!(said.last().map(String::as_str), Some("QUIT"), "{said:?}");
 }
 
-/// Repeated Ctrl-D (input ending again and again) while leaving a silent
-/// server does not extend the wait: the client still leaves on time, having
-/// sent QUIT once.
+/// A second way out while already leaving a silent server (`q`, then
+/// Ctrl-C) does not send QUIT again or extend the wait: Ctrl-C then leaves
+/// at once.
 #[test]
 fn leaving_twice_does_not_extend_the_wait() {
     let (port, received) = silent_after_start();
