@@ -6,7 +6,7 @@ use clap::Parser;
 use ttt_cli::{Limit, parse_limit};
 use ttt_protocol::Name;
 
-use crate::play::Timings;
+use crate::session::Timings;
 
 /// The port to connect to when nothing else is said; the server's default.
 pub const DEFAULT_PORT: u16 = 1234;
@@ -78,13 +78,21 @@ fn parse_name(s: &str) -> Result<Name, String> {
 }
 
 /// The name to play under when none is given: the login name made valid,
-/// else `player`.
+/// else `player-` and a number from the process id, so two players with no
+/// login name on one LAN are told apart (the server also adds a suffix to a
+/// name already taken).
 pub fn default_name() -> Name {
     ["USER", "LOGNAME", "USERNAME"]
         .into_iter()
         .filter_map(|var| std::env::var(var).ok())
         .find_map(|login| Name::sanitize(&login))
-        .unwrap_or_else(|| "player".parse().expect("'player' is a valid name"))
+        .unwrap_or_else(|| numbered_player(std::process::id()))
+}
+
+fn numbered_player(id: u32) -> Name {
+    format!("player-{}", id % 10_000)
+        .parse()
+        .expect("'player-' and digits make a valid name")
 }
 
 #[cfg(test)]
@@ -98,5 +106,10 @@ mod tests {
         assert_eq!(args.timings(), Timings::default());
         assert_eq!(args.liveness, Limit(ttt_cli::liveness::DEFAULT_LIVENESS));
         assert!(Args::try_parse_from(["ttt-client", "--connect-timeout", "0"]).is_err());
+    }
+
+    #[test]
+    fn with_no_login_name_players_are_numbered() {
+        assert_eq!(numbered_player(123_456).as_str(), "player-3456");
     }
 }

@@ -33,7 +33,8 @@ pub enum Event {
     ServerGone(Lost),
     /// A line typed (or piped) on stdin, trimmed.
     Input(String),
-    /// Stdin ended (Ctrl-D, or the end of a piped script).
+    /// Stdin ended (the end of a piped script), or Ctrl-D at a terminal,
+    /// where reading goes on after it.
     InputEnd,
     /// The player pressed Ctrl-C.
     Interrupt,
@@ -67,8 +68,12 @@ impl fmt::Display for Lost {
     }
 }
 
-/// Reads server lines until the connection ends.
-pub fn spawn_server_reader(stream: TcpStream, events: SyncSender<Event>) -> io::Result<()> {
+/// Reads server lines until the connection ends. Its last event is always
+/// one [`Event::ServerGone`]; join the handle to know it was sent.
+pub fn spawn_server_reader(
+    stream: TcpStream,
+    events: SyncSender<Event>,
+) -> io::Result<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("server reader".into())
         .spawn(move || {
@@ -98,12 +103,14 @@ pub fn spawn_server_reader(stream: TcpStream, events: SyncSender<Event>) -> io::
                     return;
                 }
             }
-        })?;
-    Ok(())
+        })
 }
 
-/// Reads stdin lines until it ends.
-pub fn spawn_stdin_reader(events: SyncSender<Event>) -> io::Result<()> {
+/// Reads stdin lines until it ends. At a terminal (`keyboard`), Ctrl-D on
+/// an empty line is one end of input, not the last: the terminal goes on
+/// reading after it, so a player who pressed it and then answered "no" to
+/// "leave this game?" can still play.
+pub fn spawn_stdin_reader(events: SyncSender<Event>, keyboard: bool) -> io::Result<()> {
     thread::Builder::new()
         .name("stdin reader".into())
         .spawn(move || {
@@ -125,7 +132,7 @@ pub fn spawn_stdin_reader(events: SyncSender<Event>) -> io::Result<()> {
                         Event::Input(String::from_utf8_lossy(&buf).trim().to_owned())
                     }
                 };
-                let last = matches!(event, Event::InputEnd);
+                let last = matches!(event, Event::InputEnd) && !keyboard;
                 if events.send(event).is_err() || last {
                     return;
                 }

@@ -7,7 +7,11 @@
 //! - [`connect`]: opening the connection, with errors a person can act on;
 //! - [`events`]: one thread reading the server and one reading stdin, both
 //!   feeding one channel;
-//! - [`play`]: the loop reacting to those events: prompts, moves, endings;
+//! - [`session`]: the session as a state machine with time passed in: one
+//!   phase, the board and score it was told, what to show and send for each
+//!   event; pure, over any writer;
+//! - [`play`]: the loop feeding it those events and ticks, and sending what
+//!   it asks;
 //! - [`render`]: boards, results and scores as text, pure.
 
 pub mod config;
@@ -15,3 +19,4 @@ pub mod connect;
 pub mod events;
 pub mod play;
 pub mod render;
+pub mod session;

@@ -43,26 +43,31 @@ impl Style {
     }
 }
 
-/// The board as three rows, empty cells showing the number to type.
+/// The board as three rows, empty cells showing the number to type, and
+/// the last move marked: bracketed, and in reverse video with colour.
 ///
 /// ```text
 ///  X | 2 | 3
 /// ---+---+---
-///  4 | O | 6
+///  4 |[O]| 6
 /// ---+---+---
 ///  7 | 8 | 9
 /// ```
-pub fn board(board: &Board, style: Style) -> String {
+pub fn board(board: &Board, last: Option<Cell>, style: Style) -> String {
     let cells: Vec<String> = Cell::ALL
         .into_iter()
-        .map(|cell| match board.cell(cell) {
-            Some(mark) => style.mark(mark),
-            None => style.hint(cell),
+        .map(|cell| match (board.cell(cell), Some(cell) == last) {
+            (Some(mark), true) if style.color => {
+                format!("\x1b[7m {} \x1b[0m", style.mark(mark))
+            }
+            (Some(mark), true) => format!("[{}]", style.mark(mark)),
+            (Some(mark), false) => format!(" {} ", style.mark(mark)),
+            (None, _) => format!(" {} ", style.hint(cell)),
         })
         .collect();
     let rows: Vec<String> = cells
         .chunks(3)
-        .map(|row| format!(" {} | {} | {}", row[0], row[1], row[2]))
+        .map(|row| format!("{}|{}|{}", row[0], row[1], row[2]))
         .collect();
     rows.join("\n---+---+---\n")
 }
@@ -79,12 +84,12 @@ pub fn outcome(outcome: Outcome, opponent: &str) -> String {
             format!("You win: {opponent} {}.", forfeit_phrase(reason))
         }
         Outcome::Lose(Ending::Forfeit(reason)) => format!(
-            "You lose by forfeit: {}.",
+            "{}; {opponent} wins by forfeit.",
             match reason {
-                Forfeit::Quit => "you quit",
-                Forfeit::Disconnect => "your connection dropped",
-                Forfeit::Timeout => "your time ran out",
-                Forfeit::Abuse => "the server cut you off for protocol errors",
+                Forfeit::Quit => "You left",
+                Forfeit::Disconnect => "Your connection dropped",
+                Forfeit::Timeout => "Your time ran out",
+                Forfeit::Abuse => "The server cut you off for protocol errors",
             }
         ),
     }
@@ -131,17 +136,20 @@ mod tests {
         assert_eq!(
             board_lines(&board),
             [
-                " X | 2 | 3",
+                " X | 2 | 3 ",
                 "---+---+---",
-                " 4 | O | 6",
+                " 4 |[O]| 6 ",
                 "---+---+---",
-                " 7 | 8 | 9"
+                " 7 | 8 | 9 "
             ]
         );
     }
 
     fn board_lines(b: &Board) -> Vec<String> {
-        board(b, PLAIN).lines().map(str::to_owned).collect()
+        board(b, Cell::new(5), PLAIN)
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     #[test]
@@ -176,7 +184,7 @@ mod tests {
         );
         assert_eq!(
             outcome(Outcome::Lose(Ending::Forfeit(Forfeit::Timeout)), "bob"),
-            "You lose by forfeit: your time ran out."
+            "Your time ran out; bob wins by forfeit."
         );
         assert_eq!(
             outcome(Outcome::Tie, "bob"),

@@ -175,7 +175,9 @@ fn piped_game_the_client_wins() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.contains("You win! Three in a row on 1 2 3."), "{out}");
     assert!(out.contains("Score: you 1, raw 0, ties 0."), "{out}");
-    assert!(out.contains(" X | X | X"), "{out}");
+    // The last move is named and marked on the board.
+    assert!(out.contains("You took 3."), "{out}");
+    assert!(out.contains(" X | X |[X]"), "{out}");
 }
 
 /// A whole game the client loses.
@@ -224,7 +226,7 @@ fn invalid_input_reprompts() {
     assert!(out.contains("Type the number of an empty cell"), "{out}");
     assert!(out.contains("Server: cell 5 is taken by X"), "{out}");
     assert!(
-        out.matches("Your move (1-9, q to quit):").count() >= 4,
+        out.matches("Your move (1-9, q to leave):").count() >= 4,
         "{out}"
     );
 }
@@ -329,19 +331,45 @@ fn bad_port() {
     );
 }
 
-/// A protocol version mismatch is reported with the server's words.
+/// A server that only speaks version 1 refuses `HELLO 2`; the client asks
+/// again in version 1 and plays, and one that refuses both is one line.
 #[test]
-fn version_mismatch() {
+fn an_older_server_is_asked_again_in_version_1() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake server");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for _ in 0..2 {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let _ = stream.set_read_timeout(Some(LINE_TIMEOUT));
+            let _ = stream.write_all(b"WELCOME 1 old\n");
+            let mut hello = String::new();
+            let _ = BufReader::new(stream.try_clone().expect("clone")).read_line(&mut hello);
+            let reply: &[u8] = if hello.starts_with("HELLO 1 ") {
+                b"BYE this is an old server\n"
+            } else {
+                b"ERR NOPROTO client speaks protocol 2, server speaks 1\n"
+            };
+            let _ = stream.write_all(reply);
+            let _ = tx.send(hello.trim().to_owned());
+        }
+    });
+    let (code, out, stderr) = Client::start(port, &[("TTT_NAME", "cli")]).finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("Server: this is an old server"), "{out}");
+    let hellos: Vec<String> = rx.try_iter().collect();
+    assert_eq!(hellos, ["HELLO 2 cli", "HELLO 1 cli"]);
+
     let port = fake_server(
-        &["ERR NOPROTO client speaks protocol 1, server speaks 2"],
+        &["ERR NOPROTO client speaks protocol 1, server speaks 7"],
         Duration::ZERO,
     );
     let (code, _, stderr) = Client::start(port, &[]).finish();
     assert_eq!(code, 1);
-    assert_eq!(
-        stderr.trim(),
-        "error: protocol version mismatch: client speaks protocol 1, server speaks 2"
-    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 /// An unknown host name is one clear line.
@@ -646,7 +674,7 @@ fn ctrl_c_forfeits_by_quit_and_shows_the_goodbye() {
     client.interrupt();
     let (code, out, _) = client.finish();
     assert_eq!(code, 130, "{out}");
-    assert!(out.contains("You lose by forfeit: you quit."), "{out}");
+    assert!(out.contains("You left; raw wins by forfeit."), "{out}");
     peer.expect("BOARD ......... X");
     peer.expect("BOARD ......... -");
     peer.expect("RESULT WIN FORFEIT QUIT");

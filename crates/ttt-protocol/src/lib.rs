@@ -20,7 +20,8 @@
 //!
 //! // What a client sends...
 //! let mut wire = Vec::new();
-//! write_message(&mut wire, &ClientMsg::Hello { version: 1, name: "ann".parse().unwrap() }).unwrap();
+//! let hello = ClientMsg::Hello { version: 1, name: "ann".parse().unwrap(), features: vec![] };
+//! write_message(&mut wire, &hello).unwrap();
 //! assert_eq!(wire, b"HELLO 1 ann\n");
 //!
 //! // ...and how it reads the server's reply.
@@ -40,6 +41,9 @@ pub mod text;
 pub use board::{Board, Cell, Line, Mark, Occupied};
 pub use error::ParseError;
 pub use framing::{FrameError, LineReader, MAX_LINE_LEN, write_message};
-pub use message::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg};
+pub use message::{
+    BoardV2, ClientMsg, ErrorCode, Feature, LATEST_VERSION, Limit, PROTOCOL_VERSION, Place,
+    ServerMsg, speaks,
+};
 pub use outcome::{Ending, Forfeit, Outcome, Score};
 pub use text::{Name, Text};

@@ -15,9 +15,109 @@ use crate::error::{ParseError, excerpt};
 use crate::outcome::{Ending, Forfeit, Outcome, Score};
 use crate::text::{Name, Text};
 
-/// The protocol version this crate speaks. A peer announcing another version
-/// in `HELLO` is refused with `ERR NOPROTO`.
+/// Protocol version 1: the version a server announces in `WELCOME`, and the
+/// one every server speaks. It is frozen: a client written for it keeps
+/// working unchanged.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The newest protocol version. Version 2 only adds: a `HELLO` answer
+/// naming optional [`Feature`]s, trailing fields on `WAIT`, `START`,
+/// `BOARD`, `CLOCK` and `REMATCH` (the place in line, the time limits, the
+/// last move). A client asks for it with `HELLO 2 <name>`.
+pub const LATEST_VERSION: u32 = 2;
+
+/// Whether this crate speaks `version`.
+pub fn speaks(version: u32) -> bool {
+    (PROTOCOL_VERSION..=LATEST_VERSION).contains(&version)
+}
+
+/// A word naming an optional part of protocol 2, asked for in the client's
+/// `HELLO` and granted in the server's. Later additions join version 2 as
+/// new features: a server grants only the features it knows, and sends
+/// their messages only to clients that asked, so neither side ever sees a
+/// line it cannot parse. 1 to 24 ASCII letters, digits or `-`, lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Feature(String);
+
+impl Feature {
+    /// The feature's word.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Feature {
+    type Err = ParseError;
+
+    fn from_str(word: &str) -> Result<Feature, ParseError> {
+        let valid = (1..=24).contains(&word.len())
+            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if valid {
+            Ok(Feature(word.to_ascii_lowercase()))
+        } else {
+            Err(ParseError::InvalidWord {
+                field: "feature",
+                value: excerpt(word),
+            })
+        }
+    }
+}
+
+/// A time limit in whole seconds, or none: `-` on the wire (a server run
+/// with `--turn-timeout 0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limit(pub Option<u32>);
+
+impl Limit {
+    /// A limit from a duration, rounded up, so that a limit with any time
+    /// left never reads as 0.
+    pub fn from_duration(duration: Option<std::time::Duration>) -> Limit {
+        Limit(duration.map(|d| {
+            let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+            u32::try_from(secs).unwrap_or(u32::MAX)
+        }))
+    }
+
+    /// The seconds, if there is a limit.
+    pub fn seconds(self) -> Option<u32> {
+        self.0
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(secs) => write!(f, "{secs}"),
+            None => f.write_str("-"),
+        }
+    }
+}
+
+/// Where a waiting player stands (version 2's `WAIT <place> <table>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Place in line, from 1: the first plays next.
+    pub place: u32,
+    /// Whether a game is being played meanwhile (`GAME`), or the table is
+    /// free and the line waits for an opponent to connect (`OPEN`).
+    pub game_on: bool,
+}
+
+/// What version 2 adds to `BOARD`: `<last> <left>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardV2 {
+    /// The cell of the move just played; `None` (`-`) on a fresh board.
+    pub last: Option<Cell>,
+    /// The mover's time for this turn, as it starts now; `-` when there is
+    /// no clock or the game is over.
+    pub left: Limit,
+}
 
 /// A message from a client to the server.
 ///
@@ -31,13 +131,20 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientMsg {
-    /// `HELLO <version> <name>`: the handshake, the first thing a client sends.
+    /// `HELLO <version> <name> [<feature>...]`: the handshake, the first
+    /// thing a program sends. Features are version 2 only.
     Hello {
         /// The protocol version the client speaks.
         version: u32,
         /// The name shown to the opponent.
         name: Name,
+        /// Optional parts of version 2 the client asks for.
+        features: Vec<Feature>,
     },
+    /// `PLAY <name>`: the handshake for a person typing into `nc` or
+    /// telnet. The server answers in sentences and a drawn grid instead of
+    /// protocol lines, and accepts the same moves and answers.
+    Play(Name),
     /// `MOVE <cell>`: put my mark on this cell.
     Move(Cell),
     /// `YES` or `NO`: the answer to a `REMATCH` offer.
@@ -53,7 +160,7 @@ pub enum ClientMsg {
 /// let msg: ServerMsg = "BOARD X...O.... X".parse().unwrap();
 /// assert_eq!(
 ///     msg,
-///     ServerMsg::Board { board: "X...O....".parse().unwrap(), turn: Some(Mark::X) }
+///     ServerMsg::Board { board: "X...O....".parse().unwrap(), turn: Some(Mark::X), v2: None }
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,34 +172,58 @@ pub enum ServerMsg {
         /// A hint for people, e.g. how to say hello.
         text: Text,
     },
-    /// `WAIT`: you are in; waiting for an opponent to connect.
-    Wait,
-    /// `START <mark> <opponent>`: a game begins; you play `mark`.
+    /// `HELLO <version> <name> [<feature>...]` (version 2): the server
+    /// speaks `version` with you, shows you as `name` (a name already taken
+    /// gets a suffix, `ann-2`), and grants these features.
+    Hello {
+        /// The protocol version agreed.
+        version: u32,
+        /// Your name, as the server shows it.
+        name: Name,
+        /// The optional parts granted.
+        features: Vec<Feature>,
+    },
+    /// `WAIT` (version 2: `WAIT <place> GAME|OPEN`): you are in; waiting
+    /// for an opponent to connect, or for the game being played to end.
+    /// Version 2 sends it again whenever your place changes.
+    Wait(Option<Place>),
+    /// `START <mark> <opponent>` (version 2: `... <turn-limit>`): a game
+    /// begins; you play `mark`.
     Start {
         /// Your mark for this game.
         mark: Mark,
         /// The opponent's name.
         opponent: Name,
+        /// Version 2: the time each move may take.
+        limit: Option<Limit>,
     },
-    /// `BOARD <cells> <turn>`: the board, sent at the start and after every
-    /// move; `turn` is whose move it is, `-` once the game is over.
+    /// `BOARD <cells> <turn>` (version 2: `... <last> <left>`): the board,
+    /// sent at the start and after every move; `turn` is whose move it is,
+    /// `-` once the game is over.
     Board {
         /// The board.
         board: Board,
         /// Who moves next; `None` when the game has ended.
         turn: Option<Mark>,
+        /// Version 2: the last move and the mover's time.
+        v2: Option<BoardV2>,
     },
     /// `CLOCK <seconds>`: your turn clock has this many seconds left.
+    /// Version 2 (`CLOCK <seconds> <mark>`) tells both players, naming the
+    /// mover.
     Clock {
-        /// Seconds left before you forfeit by timeout.
+        /// Seconds left before the mover forfeits by timeout.
         seconds: u32,
+        /// Version 2: whose clock it is.
+        mover: Option<Mark>,
     },
     /// `RESULT <outcome>`: the game is over; this is how it ended for you.
     Result(Outcome),
     /// `SCORE <wins> <losses> <ties>`: the running score, from your side.
     Score(Score),
-    /// `REMATCH`: play again, marks swapped? Answer `YES` or `NO`.
-    Rematch,
+    /// `REMATCH` (version 2: `REMATCH <limit>`): play again, marks
+    /// swapped? Answer `YES` or `NO`; no answer within the limit is `NO`.
+    Rematch(Option<Limit>),
     /// `ERR <code> <text>`: your last message was refused, or the server is
     /// closing your connection ([`ErrorCode::is_fatal`]).
     Error {
@@ -230,12 +361,33 @@ impl<'a> Fields<'a> {
         let word = self
             .word()
             .ok_or(ParseError::MissingField { keyword, expected })?;
-        // `u32::from_str` accepts a leading '+'; the wire form is digits only.
-        if !word.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParseError::InvalidNumber(excerpt(word)));
+        digits(word)
+    }
+
+    /// A time limit: seconds, or `-` for none.
+    fn limit(&mut self, expected: &'static str) -> Result<Limit, ParseError> {
+        let keyword = self.keyword;
+        let word = self
+            .word()
+            .ok_or(ParseError::MissingField { keyword, expected })?;
+        if word == "-" {
+            return Ok(Limit(None));
         }
-        word.parse()
-            .map_err(|_| ParseError::InvalidNumber(excerpt(word)))
+        digits(word).map(|secs| Limit(Some(secs)))
+    }
+
+    /// Whether any field is left.
+    fn has_more(&self) -> bool {
+        !self.rest.trim_start().is_empty()
+    }
+
+    /// The remaining fields, each parsed.
+    fn rest_parsed<T: FromStr<Err = ParseError>>(&mut self) -> Result<Vec<T>, ParseError> {
+        let mut all = Vec::new();
+        while let Some(word) = self.word() {
+            all.push(word.parse()?);
+        }
+        Ok(all)
     }
 
     /// Everything left on the line, as free text.
@@ -253,6 +405,16 @@ impl<'a> Fields<'a> {
             }),
         }
     }
+}
+
+/// A number in digits only: `u32::from_str` also takes a leading '+', which
+/// the wire form does not.
+fn digits(word: &str) -> Result<u32, ParseError> {
+    if !word.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParseError::InvalidNumber(excerpt(word)));
+    }
+    word.parse()
+        .map_err(|_| ParseError::InvalidNumber(excerpt(word)))
 }
 
 /// Splits off the keyword and returns it with a cursor over the fields.
@@ -277,7 +439,15 @@ fn canonical(word: &str, keywords: &[&'static str]) -> Option<&'static str> {
 impl fmt::Display for ClientMsg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientMsg::Hello { version, name } => write!(f, "HELLO {version} {name}"),
+            ClientMsg::Hello {
+                version,
+                name,
+                features,
+            } => {
+                write!(f, "HELLO {version} {name}")?;
+                write_words(f, features)
+            }
+            ClientMsg::Play(name) => write!(f, "PLAY {name}"),
             ClientMsg::Move(cell) => write!(f, "MOVE {cell}"),
             ClientMsg::Rematch(true) => f.write_str("YES"),
             ClientMsg::Rematch(false) => f.write_str("NO"),
@@ -290,7 +460,7 @@ impl FromStr for ClientMsg {
     type Err = ParseError;
 
     fn from_str(line: &str) -> Result<ClientMsg, ParseError> {
-        const KEYWORDS: &[&str] = &["HELLO", "MOVE", "YES", "Y", "NO", "N", "QUIT", "Q"];
+        const KEYWORDS: &[&str] = &["HELLO", "PLAY", "MOVE", "YES", "Y", "NO", "N", "QUIT", "Q"];
         let (word, mut fields) = keyword_and_fields(line)?;
         if word.bytes().all(|b| b.is_ascii_digit()) {
             fields.keyword = "MOVE";
@@ -302,10 +472,22 @@ impl FromStr for ClientMsg {
             canonical(word, KEYWORDS).ok_or_else(|| ParseError::UnknownKeyword(excerpt(word)))?;
         fields.keyword = keyword;
         let msg = match keyword {
-            "HELLO" => ClientMsg::Hello {
-                version: fields.number("a protocol version")?,
-                name: fields.parse("a name")?,
-            },
+            "HELLO" => {
+                let version = fields.number("a protocol version")?;
+                let name = fields.parse("a name")?;
+                // Version 1's HELLO is frozen: nothing may follow the name.
+                let features = if version == PROTOCOL_VERSION {
+                    Vec::new()
+                } else {
+                    fields.rest_parsed()?
+                };
+                ClientMsg::Hello {
+                    version,
+                    name,
+                    features,
+                }
+            }
+            "PLAY" => ClientMsg::Play(fields.parse("your name")?),
             "MOVE" => ClientMsg::Move(fields.parse("a cell number")?),
             "YES" | "Y" => ClientMsg::Rematch(true),
             "NO" | "N" => ClientMsg::Rematch(false),
@@ -322,20 +504,62 @@ impl fmt::Display for ServerMsg {
             ServerMsg::Welcome { version, text } => {
                 write_with_text(f, format_args!("WELCOME {version}"), text)
             }
-            ServerMsg::Wait => f.write_str("WAIT"),
-            ServerMsg::Start { mark, opponent } => write!(f, "START {mark} {opponent}"),
-            ServerMsg::Board { board, turn } => match turn {
-                Some(mark) => write!(f, "BOARD {board} {mark}"),
-                None => write!(f, "BOARD {board} -"),
+            ServerMsg::Hello {
+                version,
+                name,
+                features,
+            } => {
+                write!(f, "HELLO {version} {name}")?;
+                write_words(f, features)
+            }
+            ServerMsg::Wait(None) => f.write_str("WAIT"),
+            ServerMsg::Wait(Some(Place { place, game_on })) => {
+                write!(f, "WAIT {place} {}", if *game_on { "GAME" } else { "OPEN" })
+            }
+            ServerMsg::Start {
+                mark,
+                opponent,
+                limit,
+            } => {
+                write!(f, "START {mark} {opponent}")?;
+                match limit {
+                    Some(limit) => write!(f, " {limit}"),
+                    None => Ok(()),
+                }
+            }
+            ServerMsg::Board { board, turn, v2 } => {
+                match turn {
+                    Some(mark) => write!(f, "BOARD {board} {mark}")?,
+                    None => write!(f, "BOARD {board} -")?,
+                }
+                match v2 {
+                    Some(BoardV2 { last, left }) => match last {
+                        Some(cell) => write!(f, " {cell} {left}"),
+                        None => write!(f, " - {left}"),
+                    },
+                    None => Ok(()),
+                }
+            }
+            ServerMsg::Clock { seconds, mover } => match mover {
+                Some(mark) => write!(f, "CLOCK {seconds} {mark}"),
+                None => write!(f, "CLOCK {seconds}"),
             },
-            ServerMsg::Clock { seconds } => write!(f, "CLOCK {seconds}"),
             ServerMsg::Result(outcome) => write!(f, "RESULT {outcome}"),
             ServerMsg::Score(score) => write!(f, "SCORE {score}"),
-            ServerMsg::Rematch => f.write_str("REMATCH"),
+            ServerMsg::Rematch(None) => f.write_str("REMATCH"),
+            ServerMsg::Rematch(Some(limit)) => write!(f, "REMATCH {limit}"),
             ServerMsg::Error { code, text } => write_with_text(f, format_args!("ERR {code}"), text),
             ServerMsg::Bye(text) => write_with_text(f, format_args!("BYE"), text),
         }
     }
+}
+
+/// Writes each word after a space.
+fn write_words<T: fmt::Display>(f: &mut fmt::Formatter<'_>, words: &[T]) -> fmt::Result {
+    for word in words {
+        write!(f, " {word}")?;
+    }
+    Ok(())
 }
 
 /// Writes `head`, then a space and `text` unless the text is empty, so that
@@ -357,8 +581,8 @@ impl FromStr for ServerMsg {
 
     fn from_str(line: &str) -> Result<ServerMsg, ParseError> {
         const KEYWORDS: &[&str] = &[
-            "WELCOME", "WAIT", "START", "BOARD", "CLOCK", "RESULT", "SCORE", "REMATCH", "ERR",
-            "BYE",
+            "WELCOME", "HELLO", "WAIT", "START", "BOARD", "CLOCK", "RESULT", "SCORE", "REMATCH",
+            "ERR", "BYE",
         ];
         let (word, mut fields) = keyword_and_fields(line)?;
         let keyword =
@@ -390,11 +614,42 @@ impl FromStr for ServerMsg {
                 });
             }
             "BYE" => return Ok(ServerMsg::Bye(fields.text())),
-            "WAIT" => ServerMsg::Wait,
-            "REMATCH" => ServerMsg::Rematch,
+            "HELLO" => ServerMsg::Hello {
+                version: fields.number("a protocol version")?,
+                name: fields.parse("your name")?,
+                features: fields.rest_parsed()?,
+            },
+            "WAIT" if fields.has_more() => {
+                let place = fields.number("your place in line")?;
+                let table = fields.word().ok_or(ParseError::MissingField {
+                    keyword,
+                    expected: "GAME or OPEN",
+                })?;
+                let game_on = match canonical(table, &["GAME", "OPEN"]) {
+                    Some("GAME") => true,
+                    Some(_) => false,
+                    None => {
+                        return Err(ParseError::InvalidWord {
+                            field: "table",
+                            value: excerpt(table),
+                        });
+                    }
+                };
+                ServerMsg::Wait(Some(Place { place, game_on }))
+            }
+            "WAIT" => ServerMsg::Wait(None),
+            "REMATCH" if fields.has_more() => {
+                ServerMsg::Rematch(Some(fields.limit("the time to answer")?))
+            }
+            "REMATCH" => ServerMsg::Rematch(None),
             "START" => ServerMsg::Start {
                 mark: fields.parse("a mark")?,
                 opponent: fields.parse("the opponent's name")?,
+                limit: if fields.has_more() {
+                    Some(fields.limit("the turn limit")?)
+                } else {
+                    None
+                },
             },
             "BOARD" => {
                 let board = fields.parse("nine cells")?;
@@ -408,10 +663,25 @@ impl FromStr for ServerMsg {
                         });
                     }
                 };
-                ServerMsg::Board { board, turn }
+                let v2 = if fields.has_more() {
+                    let last = match fields.word() {
+                        Some("-") | None => None,
+                        Some(word) => Some(word.parse()?),
+                    };
+                    let left = fields.limit("the mover's time")?;
+                    Some(BoardV2 { last, left })
+                } else {
+                    None
+                };
+                ServerMsg::Board { board, turn, v2 }
             }
             "CLOCK" => ServerMsg::Clock {
                 seconds: fields.number("seconds left")?,
+                mover: if fields.has_more() {
+                    Some(fields.parse("whose clock")?)
+                } else {
+                    None
+                },
             },
             "SCORE" => ServerMsg::Score(Score {
                 wins: fields.number("wins")?,
@@ -490,13 +760,24 @@ mod tests {
         s.parse().expect("test line valid")
     }
 
+    fn feature(s: &str) -> Feature {
+        s.parse().expect("test feature valid")
+    }
+
     /// One of every client message variant.
     fn all_client_msgs() -> Vec<ClientMsg> {
         vec![
             ClientMsg::Hello {
                 version: 1,
                 name: name("alice"),
+                features: vec![],
             },
+            ClientMsg::Hello {
+                version: 2,
+                name: name("alice"),
+                features: vec![feature("computer"), feature("lobby")],
+            },
+            ClientMsg::Play(name("carol")),
             ClientMsg::Move(cell(7)),
             ClientMsg::Rematch(true),
             ClientMsg::Rematch(false),
@@ -515,20 +796,69 @@ mod tests {
                 version: 7,
                 text: Text::default(),
             },
-            ServerMsg::Wait,
+            ServerMsg::Hello {
+                version: 2,
+                name: name("ann-2"),
+                features: vec![],
+            },
+            ServerMsg::Wait(None),
+            ServerMsg::Wait(Some(Place {
+                place: 1,
+                game_on: false,
+            })),
+            ServerMsg::Wait(Some(Place {
+                place: 3,
+                game_on: true,
+            })),
             ServerMsg::Start {
                 mark: Mark::O,
                 opponent: name("bob"),
+                limit: None,
+            },
+            ServerMsg::Start {
+                mark: Mark::O,
+                opponent: name("bob"),
+                limit: Some(Limit(Some(120))),
+            },
+            ServerMsg::Start {
+                mark: Mark::X,
+                opponent: name("bob"),
+                limit: Some(Limit(None)),
             },
             ServerMsg::Board {
                 board: "XO.X.O..X".parse().expect("board"),
                 turn: None,
+                v2: None,
             },
             ServerMsg::Board {
                 board: Board::new(),
                 turn: Some(Mark::X),
+                v2: None,
             },
-            ServerMsg::Clock { seconds: 30 },
+            ServerMsg::Board {
+                board: Board::new(),
+                turn: Some(Mark::X),
+                v2: Some(BoardV2 {
+                    last: None,
+                    left: Limit(Some(120)),
+                }),
+            },
+            ServerMsg::Board {
+                board: "XO.X.O..X".parse().expect("board"),
+                turn: None,
+                v2: Some(BoardV2 {
+                    last: Some(cell(9)),
+                    left: Limit(None),
+                }),
+            },
+            ServerMsg::Clock {
+                seconds: 30,
+                mover: None,
+            },
+            ServerMsg::Clock {
+                seconds: 10,
+                mover: Some(Mark::O),
+            },
             ServerMsg::Result(Outcome::Win(Ending::Line(line("1 5 9")))),
             ServerMsg::Result(Outcome::Lose(Ending::Line(line("3 6 9")))),
             ServerMsg::Result(Outcome::Tie),
@@ -537,7 +867,9 @@ mod tests {
                 losses: 0,
                 ties: 1,
             }),
-            ServerMsg::Rematch,
+            ServerMsg::Rematch(None),
+            ServerMsg::Rematch(Some(Limit(Some(120)))),
+            ServerMsg::Rematch(Some(Limit(None))),
             ServerMsg::Bye(Text::new("opponent declined the rematch")),
             ServerMsg::Bye(Text::default()),
         ];
@@ -578,11 +910,23 @@ mod tests {
     #[test]
     fn canonical_forms_are_as_documented() {
         let encoded: Vec<String> = all_client_msgs().iter().map(ToString::to_string).collect();
-        assert_eq!(encoded, ["HELLO 1 alice", "MOVE 7", "YES", "NO", "QUIT"]);
+        assert_eq!(
+            encoded,
+            [
+                "HELLO 1 alice",
+                "HELLO 2 alice computer lobby",
+                "PLAY carol",
+                "MOVE 7",
+                "YES",
+                "NO",
+                "QUIT"
+            ]
+        );
         assert_eq!(
             ServerMsg::Board {
                 board: Board::new(),
-                turn: None
+                turn: None,
+                v2: None,
             }
             .to_string(),
             "BOARD ......... -"
@@ -594,13 +938,91 @@ mod tests {
         );
     }
 
+    /// Version 2's additions, as docs/PROTOCOL.md spells them.
+    #[test]
+    fn version_2_forms_are_as_documented() {
+        let server: Vec<String> = all_server_msgs()
+            .iter()
+            .map(ToString::to_string)
+            .filter(|l| {
+                [
+                    "HELLO",
+                    "WAIT ",
+                    "START X",
+                    "START O bob ",
+                    "BOARD",
+                    "CLOCK",
+                    "REMATCH ",
+                ]
+                .iter()
+                .any(|k| l.starts_with(k))
+            })
+            .collect();
+        assert_eq!(
+            server,
+            [
+                "HELLO 2 ann-2",
+                "WAIT 1 OPEN",
+                "WAIT 3 GAME",
+                "START O bob 120",
+                "START X bob -",
+                "BOARD XO.X.O..X -",
+                "BOARD ......... X",
+                "BOARD ......... X - 120",
+                "BOARD XO.X.O..X - 9 -",
+                "CLOCK 30",
+                "CLOCK 10 O",
+                "REMATCH 120",
+                "REMATCH -",
+            ]
+        );
+        assert_eq!("play Zoë".parse(), Ok(ClientMsg::Play(name("Zoë"))));
+        assert_eq!(
+            "hello 2 ann COMPUTER".parse(),
+            Ok(ClientMsg::Hello {
+                version: 2,
+                name: name("ann"),
+                features: vec![feature("computer")]
+            })
+        );
+        assert_eq!(
+            "HELLO 1 ann computer".parse::<ClientMsg>(),
+            Err(ParseError::UnexpectedField {
+                keyword: "HELLO",
+                extra: "computer".into()
+            })
+        );
+        assert!(matches!(
+            "HELLO 2 ann no_such!".parse::<ClientMsg>(),
+            Err(ParseError::InvalidWord { .. })
+        ));
+        assert!(matches!(
+            "WAIT 2 BUSY".parse::<ServerMsg>(),
+            Err(ParseError::InvalidWord { .. })
+        ));
+        assert!(matches!(
+            "BOARD ......... X 5".parse::<ServerMsg>(),
+            Err(ParseError::MissingField { .. })
+        ));
+        assert!(matches!(
+            "REMATCH -5".parse::<ServerMsg>(),
+            Err(ParseError::InvalidNumber(_))
+        ));
+        assert_eq!(
+            Limit::from_duration(Some(std::time::Duration::from_millis(29_001))),
+            Limit(Some(30))
+        );
+        assert_eq!(Limit::from_duration(None).to_string(), "-");
+    }
+
     #[test]
     fn client_keywords_are_case_insensitive_and_spacing_is_lenient() {
         assert_eq!(
             "  hello   1\tbob ".parse(),
             Ok(ClientMsg::Hello {
                 version: 1,
-                name: name("bob")
+                name: name("bob"),
+                features: vec![],
             })
         );
         assert_eq!("Move 3".parse(), Ok(ClientMsg::Move(cell(3))));

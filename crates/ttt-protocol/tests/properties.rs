@@ -5,8 +5,8 @@ use std::io::{self, Read};
 
 use proptest::prelude::*;
 use ttt_protocol::{
-    Board, Cell, ClientMsg, Ending, ErrorCode, Forfeit, FrameError, LineReader, MAX_LINE_LEN, Mark,
-    Name, Outcome, Score, ServerMsg, Text,
+    Board, BoardV2, Cell, ClientMsg, Ending, ErrorCode, Feature, Forfeit, FrameError, Limit,
+    LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score, ServerMsg, Text,
 };
 
 fn mark() -> impl Strategy<Value = Mark> {
@@ -59,9 +59,28 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
     proptest::sample::select(ErrorCode::ALL.to_vec())
 }
 
+fn feature() -> impl Strategy<Value = Feature> {
+    "[a-z0-9-]{1,24}".prop_map(|w| w.parse().expect("generated feature word"))
+}
+
+fn limit() -> impl Strategy<Value = Limit> {
+    proptest::option::of(any::<u32>()).prop_map(Limit)
+}
+
 fn client_msg() -> impl Strategy<Value = ClientMsg> {
     prop_oneof![
-        (any::<u32>(), name()).prop_map(|(version, name)| ClientMsg::Hello { version, name }),
+        (
+            any::<u32>(),
+            name(),
+            proptest::collection::vec(feature(), 0..4)
+        )
+            .prop_map(|(version, name, features)| ClientMsg::Hello {
+                version,
+                name,
+                // Version 1's HELLO has no features.
+                features: if version == 1 { vec![] } else { features },
+            }),
+        name().prop_map(ClientMsg::Play),
         cell().prop_map(ClientMsg::Move),
         any::<bool>().prop_map(ClientMsg::Rematch),
         Just(ClientMsg::Quit),
@@ -71,15 +90,41 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
 fn server_msg() -> impl Strategy<Value = ServerMsg> {
     prop_oneof![
         (any::<u32>(), text()).prop_map(|(version, text)| ServerMsg::Welcome { version, text }),
-        Just(ServerMsg::Wait),
-        (mark(), name()).prop_map(|(mark, opponent)| ServerMsg::Start { mark, opponent }),
-        (board(), proptest::option::of(mark()))
-            .prop_map(|(board, turn)| ServerMsg::Board { board, turn }),
-        any::<u32>().prop_map(|seconds| ServerMsg::Clock { seconds }),
+        (
+            any::<u32>(),
+            name(),
+            proptest::collection::vec(feature(), 0..4)
+        )
+            .prop_map(|(version, name, features)| ServerMsg::Hello {
+                version,
+                name,
+                features
+            }),
+        proptest::option::of((any::<u32>(), any::<bool>()))
+            .prop_map(|p| ServerMsg::Wait(p.map(|(place, game_on)| Place { place, game_on }))),
+        (mark(), name(), proptest::option::of(limit())).prop_map(|(mark, opponent, limit)| {
+            ServerMsg::Start {
+                mark,
+                opponent,
+                limit,
+            }
+        }),
+        (
+            board(),
+            proptest::option::of(mark()),
+            proptest::option::of((proptest::option::of(cell()), limit()))
+        )
+            .prop_map(|(board, turn, v2)| ServerMsg::Board {
+                board,
+                turn,
+                v2: v2.map(|(last, left)| BoardV2 { last, left }),
+            }),
+        (any::<u32>(), proptest::option::of(mark()))
+            .prop_map(|(seconds, mover)| ServerMsg::Clock { seconds, mover }),
         outcome().prop_map(ServerMsg::Result),
         (any::<u32>(), any::<u32>(), any::<u32>())
             .prop_map(|(wins, losses, ties)| ServerMsg::Score(Score { wins, losses, ties })),
-        Just(ServerMsg::Rematch),
+        proptest::option::of(limit()).prop_map(ServerMsg::Rematch),
         (error_code(), text()).prop_map(|(code, text)| ServerMsg::Error { code, text }),
         text().prop_map(ServerMsg::Bye),
     ]

@@ -109,6 +109,8 @@ pub enum Say {
         mark: Mark,
         /// The opponent's name.
         opponent: Name,
+        /// The time each move may take; `None`: no clock.
+        limit: Option<Duration>,
     },
     /// The board, and who moves next (`None`: the game is over).
     Board {
@@ -116,18 +118,32 @@ pub enum Say {
         board: Board,
         /// Who moves next.
         turn: Option<Mark>,
+        /// The move just played; `None` on a fresh board, and on the final
+        /// board of a forfeit.
+        last: Option<Cell>,
+        /// The mover's time for the turn starting now; `None` when there is
+        /// no clock or the game is over.
+        left: Option<Duration>,
     },
-    /// Your turn clock has `left` before you forfeit.
+    /// The mover's clock has `left` before they forfeit. Said to both
+    /// seats, so each can show it; `yours` tells the mover.
     Clock {
         /// Time left, one of [`CLOCK_WARNINGS`].
         left: Duration,
+        /// Whose clock it is.
+        mover: Mark,
+        /// Whether the seat told is the mover.
+        yours: bool,
     },
     /// How the game ended, for you.
     Result(Outcome),
     /// The running score at this table, from your side.
     Score(Score),
-    /// Play again, marks swapped?
-    Rematch,
+    /// Play again, marks swapped? No answer within `limit` is no.
+    Rematch {
+        /// The time to answer; `None`: no limit.
+        limit: Option<Duration>,
+    },
     /// You are leaving the table, and why.
     Bye(Farewell),
 }
@@ -135,8 +151,10 @@ pub enum Say {
 /// Why a seat leaves the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Farewell {
-    /// You left: quit, declined, or were cut off. Nothing more to explain.
+    /// You left: quit, or were cut off. Nothing more to explain.
     Goodbye,
+    /// You declined the rematch offer (`NO`, or `QUIT` at it).
+    Declined,
     /// Your answer to the rematch offer did not come in time.
     TooLate,
     /// Your turn clock ran out: you lost, and you leave the table.
@@ -331,7 +349,19 @@ impl Table {
                     let warning = clock.ring();
                     let mover = self.seat_of(turn);
                     match warning {
-                        Some(left) => said.push((mover, Say::Clock { left })),
+                        Some(left) => {
+                            for seat in Seat::BOTH {
+                                let yours = seat == mover;
+                                said.push((
+                                    seat,
+                                    Say::Clock {
+                                        left,
+                                        mover: turn,
+                                        yours,
+                                    },
+                                ));
+                            }
+                        }
                         None => self.forfeit(mover, Forfeit::Timeout, now, &mut said),
                     }
                 }
@@ -403,6 +433,7 @@ impl Table {
                 Say::Start {
                     mark: self.mark(seat),
                     opponent: self.name(seat.other()).clone(),
+                    limit: self.settings.turn_timeout,
                 },
             ));
         }
@@ -411,6 +442,8 @@ impl Table {
             Say::Board {
                 board: *game.board(),
                 turn: game.turn(),
+                last: None,
+                left: self.settings.turn_timeout,
             },
             said,
         );
@@ -437,11 +470,14 @@ impl Table {
             MoveError::Occupied(by) => Refusal::Occupied { cell, by },
             MoveError::Over => Refusal::GameOver,
         })?;
+        let next = matches!(progress, Progress::Next(_));
         let board = Say::Board {
             board: *game.board(),
             turn: game.turn(),
+            last: Some(cell),
+            left: self.settings.turn_timeout.filter(|_| next),
         };
-        if let Progress::Next(_) = progress {
+        if next {
             *clock = TurnClock::start(self.settings.turn_timeout, now);
         }
         self.broadcast(board, said);
@@ -461,7 +497,13 @@ impl Table {
     fn forfeit(&mut self, loser: Seat, reason: Forfeit, now: Instant, said: &mut Said) {
         if let State::Playing { game, .. } = &self.state {
             let board = *game.board();
-            self.broadcast(Say::Board { board, turn: None }, said);
+            let last_board = Say::Board {
+                board,
+                turn: None,
+                last: None,
+                left: None,
+            };
+            self.broadcast(last_board, said);
         }
         let outcome = Outcome::Lose(Ending::Forfeit(reason)).for_seat(loser);
         self.end_game(outcome, Some((loser, reason)), now, said);
@@ -515,7 +557,8 @@ impl Table {
             ));
             self.state = State::Over { stays: Some(stays) };
         } else {
-            self.broadcast(Say::Rematch, said);
+            let limit = self.settings.turn_timeout;
+            self.broadcast(Say::Rematch { limit }, said);
             self.state = State::Offered {
                 answers: [None, None],
                 deadline: self.settings.turn_timeout.map(|t| now + t),
@@ -530,7 +573,11 @@ impl Table {
             return;
         };
         let keen = answers[seat.other().index()] == Some(true);
-        said.push((seat, Say::Bye(Farewell::Goodbye)));
+        let farewell = match parting {
+            Parting::Declined => Farewell::Declined,
+            Parting::CutOff | Parting::Left | Parting::NoAnswer => Farewell::Goodbye,
+        };
+        said.push((seat, Say::Bye(farewell)));
         self.leave_other(seat, parting, self.contested && keen, said);
     }
 

@@ -320,7 +320,7 @@ impl Bot {
     /// Reads until a board arrives.
     fn board(&mut self) -> io::Result<(Board, Option<Mark>)> {
         loop {
-            if let ServerMsg::Board { board, turn } = self.next()? {
+            if let ServerMsg::Board { board, turn, .. } = self.next()? {
                 return Ok((board, turn));
             }
         }
@@ -328,7 +328,7 @@ impl Bot {
 
     /// Reads until `REMATCH`.
     fn rematch(&mut self) -> io::Result<()> {
-        while !matches!(self.next()?, ServerMsg::Rematch) {}
+        while !matches!(self.next()?, ServerMsg::Rematch(_)) {}
         Ok(())
     }
 }

@@ -33,8 +33,10 @@ pub struct Args {
     #[arg(long, env = "TURN_TIMEOUT", default_value = "120", value_parser = parse_timeout)]
     pub turn_timeout: Timeout,
 
-    /// Time a new connection has to send HELLO before it is dropped; 0 = no limit.
-    #[arg(long, env = "HANDSHAKE_TIMEOUT", default_value = "10", value_parser = parse_timeout)]
+    /// Time a new connection has to say HELLO (or a person to type
+    /// `play <name>`) before it is dropped; 0 = no limit. Long enough for a
+    /// typist: silent connections cannot crowd anyone out anyway.
+    #[arg(long, env = "HANDSHAKE_TIMEOUT", default_value = "60", value_parser = parse_timeout)]
     pub handshake_timeout: Timeout,
 
     /// Time a client may leave the server's messages unread before it is
@@ -74,7 +76,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             turn_timeout: Some(Duration::from_secs(120)),
-            handshake_timeout: Some(Duration::from_secs(10)),
+            handshake_timeout: Some(Duration::from_secs(60)),
             write_timeout: Duration::from_secs(5),
             liveness: ttt_cli::liveness::DEFAULT_LIVENESS,
         }
@@ -106,6 +108,8 @@ mod tests {
         let defaults = Settings::default();
         assert_eq!(settings.turn_timeout, defaults.turn_timeout);
         assert_eq!(settings.handshake_timeout, defaults.handshake_timeout);
+        // A person typing `play <name>` into nc has a minute.
+        assert_eq!(defaults.handshake_timeout, Some(Duration::from_secs(60)));
         assert_eq!(settings.write_timeout, defaults.write_timeout);
         assert_eq!(settings.liveness, defaults.liveness);
     }

@@ -22,7 +22,7 @@ use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
-use ttt_protocol::{FrameError, LineReader, ServerMsg};
+use ttt_protocol::{FrameError, LineReader};
 
 use crate::lobby::Broken;
 
@@ -145,11 +145,10 @@ impl Connection {
         }
     }
 
-    /// Queues one message. Returns false if the peer is so far behind that
-    /// it must be treated as gone.
-    pub fn send(&mut self, msg: &ServerMsg) -> bool {
-        // Writing into a Vec cannot fail.
-        let _ = writeln!(self.outbox, "{msg}");
+    /// Queues text (whole lines, endings included). Returns false if the
+    /// peer is so far behind that it must be treated as gone.
+    pub fn send(&mut self, text: &str) -> bool {
+        self.outbox.extend_from_slice(text.as_bytes());
         self.outbox.len() <= MAX_OUTBOX
     }
 
@@ -277,7 +276,6 @@ impl Read for Socket {
 mod tests {
     use super::*;
     use std::net::TcpListener;
-    use ttt_protocol::Text;
 
     /// A connected pair: our end as a non-blocking `Connection`, and the
     /// peer's end as a plain blocking stream.
@@ -334,7 +332,7 @@ mod tests {
     #[test]
     fn a_peer_that_never_reads_stalls_only_its_own_outbox() {
         let (mut conn, _peer) = pair();
-        let msg = ServerMsg::Bye(Text::new(&"x".repeat(400)));
+        let msg = format!("BYE {}\n", "x".repeat(400));
         let start = Instant::now();
         let mut sends = 0;
         let stalled_at = loop {
@@ -371,7 +369,7 @@ mod tests {
     fn closing_delivers_the_last_line_then_the_end() {
         let (mut conn, mut peer) = pair();
         peer.write_all(b"lots of unread input\n").expect("write");
-        conn.send(&ServerMsg::Bye(Text::new("goodbye")));
+        conn.send("BYE goodbye\n");
         conn.close();
         let now = Instant::now();
         assert_eq!(conn.flush(now), Flushed::Done);

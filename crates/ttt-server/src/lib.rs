@@ -12,8 +12,10 @@
 //!   on; it owns the table ([`ttt_rules::Table`]), which decides the games;
 //! - `policy`: how much a connection may get wrong before it is cut off,
 //!   one policy from accept to close;
-//! - `wording`: how everything the server says is spelled in protocol
-//!   version 1;
+//! - `speech`: what to tell a connection (`Tell`), and its dialect, settled
+//!   by the handshake: protocol lines (`wording`, versions 1 and 2, where
+//!   version 1 never sees a field of version 2) or, for a person who typed
+//!   `play <name>` into `nc`, sentences and a drawn grid (`prose`);
 //! - `config` and `addresses`: settings, and the start-up hint telling the
 //!   host which address to give the other players.
 //!
@@ -26,6 +28,8 @@ mod connection;
 mod driver;
 mod lobby;
 mod policy;
+mod prose;
+mod speech;
 mod wording;
 
 pub use addresses::{join_commands, lan_addresses};

@@ -19,19 +19,23 @@
 //!    the front of the queue.
 //!
 //! One [`Policy`] per connection counts refused messages and blank lines
-//! through all three. The lobby never touches a socket: the driver feeds it
-//! lines and departures, passes the time, and carries out what it returns
-//! ([`Out`]).
+//! through all three. The handshake also settles the connection's
+//! [`Dialect`]: protocol 1 or 2 (`HELLO`), or sentences for a person
+//! (`PLAY`); the lobby says what to tell, the dialect how. The lobby never
+//! touches a socket: the driver feeds it lines and departures, passes the
+//! time, and carries out what it returns ([`Out`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{ClientMsg, Name, Outcome, PROTOCOL_VERSION, ServerMsg};
+use ttt_protocol::{ClientMsg, Feature, Name, Outcome, Place};
 use ttt_rules::{Event, Gone, Phase, Said, Say, Seat, Table, TableSettings};
 
 use crate::policy::{Cut, Policy};
-use crate::wording::{self, Closing, Refused};
+use crate::prose::Prose;
+use crate::speech::{Dialect, Tell};
+use crate::wording::{Closing, Refused};
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
 /// is closed to make room. An honest client says hello within a round trip,
@@ -57,8 +61,8 @@ pub struct ConnId(pub u64);
 /// What the driver must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Out {
-    /// Send this message on this connection.
-    Send(ConnId, ServerMsg),
+    /// Write this text (whole lines, endings included) on this connection.
+    Send(ConnId, String),
     /// Close this connection once what was sent before has gone out. The
     /// lobby has forgotten it.
     Close(ConnId),
@@ -115,6 +119,9 @@ struct Conn {
     since: Instant,
     stage: Stage,
     policy: Policy,
+    dialect: Dialect,
+    /// The place in line last told, while queued.
+    told: Option<Place>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,8 +152,11 @@ impl Lobby {
         }
     }
 
-    /// What the driver must do now, in order; empties the list.
+    /// What the driver must do now, in order; empties the list. Players
+    /// whose place in line changed are told first, so every step that moves
+    /// the line (a hello, a departure, a game's end) tells them once.
     pub fn take_out(&mut self) -> Vec<Out> {
+        self.tell_places();
         std::mem::take(&mut self.out)
     }
 
@@ -189,10 +199,12 @@ impl Lobby {
                 since: now,
                 stage: Stage::Greeting,
                 policy: Policy::default(),
+                dialect: Dialect::Wire(ttt_protocol::PROTOCOL_VERSION),
+                told: None,
             },
         );
         self.greeting.push_back(id);
-        self.send(id, wording::welcome());
+        self.tell(id, &Tell::Welcome);
     }
 
     /// A line arrived on a connection (without its line ending).
@@ -217,7 +229,7 @@ impl Lobby {
             Ok(()) => conn.policy.accepted(),
             Err(refused) => {
                 let cut = conn.policy.refused();
-                self.send(id, wording::refused(&refused));
+                self.tell(id, &Tell::Refused(&refused));
                 if let Err(cut) = cut {
                     self.cut(id, cut, now);
                 }
@@ -235,7 +247,7 @@ impl Lobby {
             Broken::Utf8 => Closing::Utf8,
         };
         log::info!("{}: {:?}; closing", self.peer(id), broken);
-        self.send(id, wording::closing(&closing));
+        self.tell(id, &Tell::Closing(&closing));
         self.depart(id, Gone::CutOff, now);
     }
 
@@ -319,13 +331,25 @@ impl Lobby {
         let stage = self.conns.get(&id).map(|c| c.stage);
         match (stage, msg) {
             (None, _) => Ok(()),
-            (Some(Stage::Greeting), ClientMsg::Hello { version, name }) => {
-                if version == PROTOCOL_VERSION {
-                    self.hello(id, name, now);
+            (
+                Some(Stage::Greeting),
+                ClientMsg::Hello {
+                    version,
+                    name,
+                    features,
+                },
+            ) => {
+                if ttt_protocol::speaks(version) {
+                    self.hello(id, name, Dialect::Wire(version), &features, now);
                 } else {
                     log::info!("{}: speaks protocol {version}; closing", self.peer(id));
                     self.close_with(id, &Closing::NoProto { client: version });
                 }
+                Ok(())
+            }
+            (Some(Stage::Greeting), ClientMsg::Play(name)) => {
+                let prose = Prose::new(name.clone());
+                self.hello(id, name, Dialect::Person(Box::new(prose)), &[], now);
                 Ok(())
             }
             (Some(Stage::Greeting | Stage::Queued), ClientMsg::Quit) => {
@@ -336,9 +360,10 @@ impl Lobby {
             (Some(Stage::Greeting), ClientMsg::Move(_) | ClientMsg::Rematch(_)) => {
                 Err(Refused::NotGreeted)
             }
-            (Some(Stage::Queued | Stage::Seated(_)), ClientMsg::Hello { .. }) => {
-                Err(Refused::AlreadyGreeted)
-            }
+            (
+                Some(Stage::Queued | Stage::Seated(_)),
+                ClientMsg::Hello { .. } | ClientMsg::Play(_),
+            ) => Err(Refused::AlreadyGreeted),
             (Some(Stage::Queued), ClientMsg::Move(_) | ClientMsg::Rematch(_)) => {
                 Err(Refused::NotStarted {
                     ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
@@ -355,8 +380,16 @@ impl Lobby {
         }
     }
 
-    /// A valid `HELLO`: into the queue, or straight to the table.
-    fn hello(&mut self, id: ConnId, name: Name, now: Instant) {
+    /// A valid `HELLO` or `PLAY`: into the queue, or straight to the table.
+    /// The connection is spoken to in `dialect` from now on.
+    fn hello(
+        &mut self,
+        id: ConnId,
+        name: Name,
+        dialect: Dialect,
+        _asked: &[Feature],
+        now: Instant,
+    ) {
         let peer = self.peer(id);
         let ip = peer.ip();
         if self.queue.len() >= MAX_QUEUE {
@@ -382,8 +415,23 @@ impl Lobby {
             return;
         }
         self.greeting.retain(|&g| g != id);
+        let name = self.distinct(name);
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.stage = Stage::Queued;
+            conn.dialect = dialect;
+        }
+        // No feature of version 2 is optional yet: none is granted.
+        let granted: &[Feature] = &[];
+        if let Some(Dialect::Wire(2..) | Dialect::Person(_)) =
+            self.conns.get(&id).map(|c| &c.dialect)
+        {
+            self.tell(
+                id,
+                &Tell::Hello {
+                    name: &name,
+                    features: granted,
+                },
+            );
         }
         self.queue.push_back((id, name.clone()));
         let alone_waiting = self.table.is_none() && self.queue.len() == 2;
@@ -401,7 +449,6 @@ impl Lobby {
                     ""
                 }
             );
-            self.send(id, wording::wait());
         }
     }
 
@@ -439,11 +486,13 @@ impl Lobby {
             return;
         };
         let (seats, number) = (sitting.seats, sitting.number);
-        for (seat, say) in said {
-            match &say {
+        for (seat, say) in &said {
+            let seat = *seat;
+            match say {
                 Say::Start {
                     mark: ttt_protocol::Mark::X,
                     opponent,
+                    ..
                 } => log::info!(
                     "table {number}: {} (X) vs {opponent} (O)",
                     sitting.table.name(seat)
@@ -459,8 +508,9 @@ impl Lobby {
                 }
                 _ => {}
             }
-            self.out
-                .push(Out::Send(seats[seat.index()], wording::say(&say)));
+        }
+        for (seat, say) in &said {
+            self.tell(seats[seat.index()], &Tell::Say(say));
         }
     }
 
@@ -496,8 +546,8 @@ impl Lobby {
                     log::info!("{} waits for the next opponent", stayer.1);
                     if let Some(conn) = self.conns.get_mut(&stayer.0) {
                         conn.stage = Stage::Queued;
+                        conn.told = None;
                     }
-                    self.send(stayer.0, wording::wait());
                     self.queue.push_front(stayer);
                 }
             }
@@ -556,13 +606,13 @@ impl Lobby {
     /// Cuts a connection off for its conduct.
     fn cut(&mut self, id: ConnId, cut: Cut, now: Instant) {
         log::info!("{}: {cut}", self.peer(id));
-        self.send(id, wording::closing(&Closing::Abuse(cut)));
+        self.tell(id, &Tell::Closing(&Closing::Abuse(cut)));
         self.depart(id, Gone::CutOff, now);
     }
 
     /// Says `closing`, then closes. For a seated player, only at shutdown.
     fn close_with(&mut self, id: ConnId, closing: &Closing) {
-        self.send(id, wording::closing(closing));
+        self.tell(id, &Tell::Closing(closing));
         self.close(id);
     }
 
@@ -575,10 +625,66 @@ impl Lobby {
         }
     }
 
-    fn send(&mut self, id: ConnId, msg: ServerMsg) {
-        if self.knows(id) {
-            self.out.push(Out::Send(id, msg));
+    /// Tells a connection something, in its dialect.
+    fn tell(&mut self, id: ConnId, tell: &Tell<'_>) {
+        if let Some(conn) = self.conns.get_mut(&id)
+            && let Some(text) = conn.dialect.speak(tell)
+        {
+            self.out.push(Out::Send(id, text));
         }
+    }
+
+    /// Tells each player in line their place, when it changed: version 1
+    /// once per wait (a bare `WAIT`), the others at every change.
+    fn tell_places(&mut self) {
+        let game_on = self.table.is_some();
+        let places: Vec<(ConnId, Place)> = self
+            .queue
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| {
+                let place = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                (*id, Place { place, game_on })
+            })
+            .collect();
+        for (id, place) in places {
+            let Some(conn) = self.conns.get_mut(&id) else {
+                continue;
+            };
+            let news = match conn.told {
+                None => true,
+                Some(told) => told != place && conn.dialect.follows_the_line(),
+            };
+            if news {
+                conn.told = Some(place);
+                self.tell(id, &Tell::Wait(place));
+            }
+        }
+    }
+
+    /// `name`, or if a player already waiting or playing has it, `name-2`
+    /// (`-3`, ...), so two players named alike can be told apart.
+    fn distinct(&self, name: Name) -> Name {
+        let taken = |candidate: &Name| {
+            self.queue.iter().any(|(_, n)| n == candidate)
+                || self.table.as_ref().is_some_and(|s| {
+                    Seat::BOTH
+                        .into_iter()
+                        .any(|seat| s.table.name(seat) == candidate)
+                })
+        };
+        if !taken(&name) {
+            return name;
+        }
+        (2..)
+            .map_while(|n: usize| {
+                let suffix = format!("-{n}");
+                let keep = Name::MAX_CHARS.checked_sub(suffix.len())?;
+                let base: String = name.as_str().chars().take(keep).collect();
+                format!("{base}{suffix}").parse::<Name>().ok()
+            })
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(name)
     }
 
     /// Connections greeting from `ip`, oldest first.

@@ -1,18 +1,22 @@
-//! Everything the server says, as protocol version 1 messages.
+//! Everything the server says, as protocol lines of version 1 or 2.
 //!
 //! The table ([`ttt_rules`]) and the lobby decide *what* to tell a player as
-//! plain data ([`Say`], [`Refused`], [`Closing`]); this module alone decides
-//! how that is spelled on the wire: the `ERR` codes, and the free text of
-//! `ERR` and `BYE` that people read. A newer protocol version gets an
-//! encoder beside this one, and nothing upstream changes.
+//! plain data ([`crate::speech::Tell`]); this module alone decides how that
+//! is spelled on the wire: the `ERR` codes, the free text of `ERR` and `BYE`
+//! that people read, and which fields a version gets. Version 2 only adds
+//! fields and messages, so a version 1 connection gets the same message
+//! with them left out, and nothing at all where version 1 has no word.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
-use ttt_protocol::{ErrorCode, PROTOCOL_VERSION, ParseError, ServerMsg, Text};
+use ttt_protocol::{
+    BoardV2, ErrorCode, LATEST_VERSION, Limit, PROTOCOL_VERSION, ParseError, ServerMsg, Text,
+};
 use ttt_rules::{Farewell, Parting, Refusal, Say};
 
 use crate::policy::Cut;
+use crate::speech::Tell;
 
 /// Why a message was refused (a non-fatal `ERR`; nothing changes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,48 +83,84 @@ pub enum Closing {
     ShuttingDown,
 }
 
-/// The greeting, sent as soon as a connection is accepted.
-pub fn welcome() -> ServerMsg {
+/// `tell` as a message of protocol `version`, or `None` if that version
+/// has nothing to say about it.
+pub fn wire(tell: &Tell<'_>, version: u32) -> Option<ServerMsg> {
+    let v2 = version >= 2;
+    Some(match tell {
+        Tell::Welcome => welcome(),
+        Tell::Hello { name, features } => ServerMsg::Hello {
+            version,
+            name: (*name).clone(),
+            features: features.to_vec(),
+        },
+        Tell::Wait(place) => ServerMsg::Wait(v2.then_some(*place)),
+        Tell::Say(say) => return self::say(say, v2),
+        Tell::Refused(refusal) => refused(refusal),
+        Tell::Closing(why) => closing(why),
+    })
+}
+
+/// The greeting, sent as soon as a connection is accepted. It names both
+/// handshakes: the line a person types, and the one a program sends.
+fn welcome() -> ServerMsg {
     ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
         text: Text::new(&format!(
-            "ttt-server; reply HELLO {PROTOCOL_VERSION} <your-name>"
+            "ttt-server; to play, type: play <your-name>   \
+             (programs: HELLO {PROTOCOL_VERSION} <name>, or HELLO {LATEST_VERSION} <name>)"
         )),
     }
 }
 
-/// "You are in; wait for an opponent (or for the table)."
-pub fn wait() -> ServerMsg {
-    ServerMsg::Wait
-}
-
-/// What the table says.
-pub fn say(say: &Say) -> ServerMsg {
-    match say {
-        Say::Start { mark, opponent } => ServerMsg::Start {
+/// What the table says; `v2` adds the limits, the last move, and the
+/// opponent's clock.
+fn say(say: &Say, v2: bool) -> Option<ServerMsg> {
+    Some(match say {
+        Say::Start {
+            mark,
+            opponent,
+            limit,
+        } => ServerMsg::Start {
             mark: *mark,
             opponent: opponent.clone(),
+            limit: v2.then(|| Limit::from_duration(*limit)),
         },
-        Say::Board { board, turn } => ServerMsg::Board {
+        Say::Board {
+            board,
+            turn,
+            last,
+            left,
+        } => ServerMsg::Board {
             board: *board,
             turn: *turn,
+            v2: v2.then(|| BoardV2 {
+                last: *last,
+                left: Limit::from_duration(*left),
+            }),
         },
-        Say::Clock { left } => ServerMsg::Clock {
-            seconds: u32::try_from(left.as_secs()).unwrap_or(u32::MAX),
-        },
+        Say::Clock { left, mover, yours } => {
+            if !v2 && !yours {
+                return None;
+            }
+            ServerMsg::Clock {
+                seconds: u32::try_from(left.as_secs()).unwrap_or(u32::MAX),
+                mover: v2.then_some(*mover),
+            }
+        }
         Say::Result(outcome) => ServerMsg::Result(*outcome),
         Say::Score(score) => ServerMsg::Score(*score),
-        Say::Rematch => ServerMsg::Rematch,
+        Say::Rematch { limit } => ServerMsg::Rematch(v2.then(|| Limit::from_duration(*limit))),
         Say::Bye(farewell) => ServerMsg::Bye(Text::new(&farewell_text(farewell))),
-    }
+    })
 }
 
 /// The `ERR` for a refused message.
-pub fn refused(refused: &Refused) -> ServerMsg {
+fn refused(refused: &Refused) -> ServerMsg {
     let (code, text) = match refused {
         Refused::NotGreeted => (
             ErrorCode::State,
-            format!("say HELLO {PROTOCOL_VERSION} <your-name> first"),
+            format!("say HELLO {PROTOCOL_VERSION} <your-name> first (people: play <your-name>)"),
         ),
         Refused::AlreadyGreeted => (ErrorCode::State, "already said hello".to_owned()),
         Refused::NotStarted {
@@ -168,11 +208,14 @@ pub fn refused(refused: &Refused) -> ServerMsg {
 }
 
 /// The last message before the server closes a connection.
-pub fn closing(closing: &Closing) -> ServerMsg {
+fn closing(closing: &Closing) -> ServerMsg {
     let (code, text) = match closing {
         Closing::NoProto { client } => (
             ErrorCode::NoProto,
-            format!("client speaks protocol {client}, server speaks {PROTOCOL_VERSION}"),
+            format!(
+                "client speaks protocol {client}, server speaks {PROTOCOL_VERSION} and \
+                 {LATEST_VERSION}"
+            ),
         ),
         Closing::TimedOut { limit } => (
             ErrorCode::Timeout,
@@ -226,6 +269,7 @@ pub fn closing(closing: &Closing) -> ServerMsg {
 fn farewell_text(farewell: &Farewell) -> String {
     match farewell {
         Farewell::Goodbye => "goodbye".to_owned(),
+        Farewell::Declined => "you declined the rematch; goodbye".to_owned(),
         Farewell::TooLate => "you did not answer the rematch offer in time; goodbye".to_owned(),
         Farewell::OutOfTime => "your time ran out; goodbye".to_owned(),
         Farewell::Partner { name, parting } => {
@@ -268,16 +312,24 @@ fn bye(text: &str) -> ServerMsg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ttt_protocol::{MAX_LINE_LEN, Mark};
+    use ttt_protocol::{Cell, MAX_LINE_LEN, Mark, Name, Place};
+
+    fn v1(tell: &Tell<'_>) -> String {
+        wire(tell, 1).map(|m| m.to_string()).unwrap_or_default()
+    }
+
+    fn v2(tell: &Tell<'_>) -> String {
+        wire(tell, 2).map(|m| m.to_string()).unwrap_or_default()
+    }
 
     /// Every message fits a line, even with the longest names and numbers.
     #[test]
     fn every_message_fits_in_a_line() {
-        let long: ttt_protocol::Name = "n".repeat(24).parse().expect("name");
+        let long: Name = "n".repeat(24).parse().expect("name");
         let ip: IpAddr = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
             .parse()
             .expect("ip");
-        let mut msgs = vec![welcome(), wait()];
+        let mut msgs = vec![welcome()];
         for closing in [
             Closing::NoProto { client: u32::MAX },
             Closing::TimedOut {
@@ -316,7 +368,7 @@ mod tests {
                 parting: Parting::NoAnswer,
             },
         ] {
-            msgs.push(say(&Say::Bye(farewell)));
+            msgs.extend(say(&Say::Bye(farewell), true));
         }
         msgs.push(refused(&Refused::NotStarted {
             ahead: usize::MAX,
@@ -325,6 +377,13 @@ mod tests {
         msgs.push(refused(&Refused::Table(Refusal::NotYourTurn {
             turn: Mark::O,
         })));
+        msgs.extend(wire(
+            &Tell::Wait(Place {
+                place: u32::MAX,
+                game_on: true,
+            }),
+            2,
+        ));
         for msg in msgs {
             let line = msg.to_string();
             assert!(line.len() < MAX_LINE_LEN, "{line}");
@@ -336,32 +395,89 @@ mod tests {
     #[test]
     fn the_wording_a_v1_client_has_seen_is_kept() {
         assert_eq!(
-            welcome().to_string(),
-            "WELCOME 1 ttt-server; reply HELLO 1 <your-name>"
+            v1(&Tell::Closing(&Closing::NoProto { client: 3 })),
+            "ERR NOPROTO client speaks protocol 3, server speaks 1 and 2"
         );
         assert_eq!(
-            closing(&Closing::NoProto { client: 2 }).to_string(),
-            "ERR NOPROTO client speaks protocol 2, server speaks 1"
-        );
-        assert_eq!(
-            refused(&Refused::NotStarted {
+            v1(&Tell::Refused(&Refused::NotStarted {
                 ahead: 0,
                 table_busy: false
-            })
-            .to_string(),
+            })),
             "ERR STATE the game has not started; waiting for an opponent"
         );
         assert_eq!(
-            say(&Say::Bye(Farewell::Partner {
+            v1(&Tell::Say(&Say::Bye(Farewell::Partner {
                 name: "bob".parse().expect("name"),
                 parting: Parting::Declined
-            }))
-            .to_string(),
+            }))),
             "BYE bob declined the rematch; thanks for playing"
         );
         assert_eq!(
-            closing(&Closing::Abuse(Cut::Refusals)).to_string(),
+            v1(&Tell::Closing(&Closing::Abuse(Cut::Refusals))),
             "ERR ABUSE 10 refused messages in a row; closing"
         );
+        // The greeting names both handshakes, and stays version 1.
+        let welcome = v1(&Tell::Welcome);
+        assert!(welcome.starts_with("WELCOME 1 "), "{welcome}");
+        assert!(welcome.contains("play <your-name>"), "{welcome}");
+        assert!(welcome.contains("HELLO 1 <name>"), "{welcome}");
+    }
+
+    /// Version 2's fields go to version 2 only; version 1 gets the same
+    /// message without them, and nothing where it has no word.
+    #[test]
+    fn version_1_never_sees_a_field_of_version_2() {
+        let limit = Some(Duration::from_secs(120));
+        let name: Name = "bob".parse().expect("name");
+        let board: ttt_protocol::Board = "....X....".parse().expect("board");
+        let says = [
+            Say::Start {
+                mark: Mark::O,
+                opponent: name.clone(),
+                limit,
+            },
+            Say::Board {
+                board,
+                turn: Some(Mark::O),
+                last: Cell::new(5),
+                left: limit,
+            },
+            Say::Clock {
+                left: Duration::from_secs(30),
+                mover: Mark::O,
+                yours: true,
+            },
+            Say::Clock {
+                left: Duration::from_secs(30),
+                mover: Mark::X,
+                yours: false,
+            },
+            Say::Rematch { limit: None },
+        ];
+        let both: Vec<(String, String)> = says
+            .iter()
+            .map(|say| (v1(&Tell::Say(say)), v2(&Tell::Say(say))))
+            .collect();
+        assert_eq!(
+            both,
+            [
+                ("START O bob".into(), "START O bob 120".into()),
+                ("BOARD ....X.... O".into(), "BOARD ....X.... O 5 120".into()),
+                ("CLOCK 30".into(), "CLOCK 30 O".into()),
+                (String::new(), "CLOCK 30 X".into()),
+                ("REMATCH".into(), "REMATCH -".into()),
+            ]
+        );
+        let place = Place {
+            place: 2,
+            game_on: true,
+        };
+        assert_eq!(v1(&Tell::Wait(place)), "WAIT");
+        assert_eq!(v2(&Tell::Wait(place)), "WAIT 2 GAME");
+        let hello = Tell::Hello {
+            name: &name,
+            features: &[],
+        };
+        assert_eq!(v2(&hello), "HELLO 2 bob");
     }
 }

@@ -206,7 +206,7 @@ fn decline(x: &mut Peer, o: &mut Peer) {
     x.expect("REMATCH");
     o.expect("REMATCH");
     x.send("NO");
-    x.expect("BYE goodbye");
+    x.expect("BYE you declined the rematch; goodbye");
     o.expect_prefix("BYE ");
 }
 

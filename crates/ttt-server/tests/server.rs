@@ -142,7 +142,7 @@ fn rematch_accepted_then_declined_with_score() {
     bob.send("NO");
     ann.expect("BYE bob declined the rematch; thanks for playing");
     ann.expect_closed();
-    bob.expect("BYE goodbye");
+    bob.expect("BYE you declined the rematch; goodbye");
     bob.expect_closed();
 }
 
@@ -329,8 +329,8 @@ fn third_player_is_greeted_at_once_and_plays_the_winner() {
 fn version_mismatch_is_refused_clearly() {
     let server = Server::start(&[]);
     let mut peer = server.welcomed();
-    peer.send("HELLO 2 future");
-    peer.expect("ERR NOPROTO client speaks protocol 2, server speaks 1");
+    peer.send("HELLO 3 future");
+    peer.expect("ERR NOPROTO client speaks protocol 3, server speaks 1 and 2");
     peer.expect_closed();
 }
 

@@ -80,6 +80,23 @@ impl Peer {
         got
     }
 
+    /// Reads lines until one contains `needle`; returns them all, that one
+    /// last. Fails the test if the connection ends first.
+    #[track_caller]
+    pub fn read_until(&mut self, needle: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let Some(line) = self.line() else {
+                panic!("the connection ended before {needle:?}; read {lines:#?}");
+            };
+            let found = line.contains(needle);
+            lines.push(line);
+            if found {
+                return lines;
+            }
+        }
+    }
+
     /// Checks the server closes this connection (after any lines given).
     #[track_caller]
     pub fn expect_closed(&mut self) {

@@ -38,14 +38,22 @@ fn render(said: &Said) -> Vec<String> {
         .map(|(seat, say)| {
             let n = seat.index() + 1;
             let text = match say {
-                Say::Start { mark, opponent } => format!("START {mark} {opponent}"),
-                Say::Board { board, turn } => {
+                // The limits are checked in tests of their own.
+                Say::Start { mark, opponent, .. } => format!("START {mark} {opponent}"),
+                Say::Board { board, turn, .. } => {
                     format!("BOARD {board} {}", turn.map_or('-', Mark::as_char))
                 }
-                Say::Clock { left } => format!("CLOCK {}", left.as_secs()),
+                Say::Clock {
+                    left, yours: true, ..
+                } => format!("CLOCK {}", left.as_secs()),
+                Say::Clock {
+                    left,
+                    mover,
+                    yours: false,
+                } => format!("CLOCK {} for {mover}", left.as_secs()),
                 Say::Result(outcome) => format!("RESULT {outcome}"),
                 Say::Score(score) => format!("SCORE {score}"),
-                Say::Rematch => "REMATCH".to_owned(),
+                Say::Rematch { .. } => "REMATCH".to_owned(),
                 Say::Bye(farewell) => format!("BYE {farewell:?}"),
             };
             format!("{n} {text}")
@@ -261,7 +269,7 @@ fn no_to_the_rematch_closes_the_table() {
     assert_eq!(
         ok(&mut table, Seat::Second, Event::Rematch(false), now),
         [
-            "2 BYE Goodbye",
+            "2 BYE Declined",
             "1 BYE Partner { name: Name(\"bob\"), parting: Declined }"
         ]
     );
@@ -275,7 +283,7 @@ fn quit_at_the_rematch_offer_declines_it() {
     let mut table = table_at(now);
     play(&mut table, &[1, 4, 2, 5, 3], now);
     let said = ok(&mut table, Seat::First, Event::Quit, now);
-    assert_eq!(said[0], "1 BYE Goodbye");
+    assert_eq!(said[0], "1 BYE Declined");
     assert!(said[1].contains("Declined"), "{said:?}");
 }
 
@@ -342,9 +350,16 @@ fn the_clock_warns_at_30_and_10_seconds_then_forfeits_by_timeout() {
     // bob's clock started with the move.
     assert_eq!(table.next_deadline(), Some(start + secs(90)));
     assert!(table.tick(start + secs(89)).is_empty());
-    assert_eq!(render(&table.tick(start + secs(90))), ["2 CLOCK 30"]);
+    // Both are told: bob to hurry, ann how long bob has.
+    assert_eq!(
+        render(&table.tick(start + secs(90))),
+        ["1 CLOCK 30 for O", "2 CLOCK 30"]
+    );
     assert_eq!(table.next_deadline(), Some(start + secs(110)));
-    assert_eq!(render(&table.tick(start + secs(110))), ["2 CLOCK 10"]);
+    assert_eq!(
+        render(&table.tick(start + secs(110))),
+        ["1 CLOCK 10 for O", "2 CLOCK 10"]
+    );
     assert_eq!(table.next_deadline(), Some(start + TURN));
     assert_eq!(
         render(&table.tick(start + TURN)),
@@ -373,8 +388,14 @@ fn a_late_tick_gives_every_warning_due_and_the_forfeit_in_order() {
     let mut table = table_at(start);
     let said = render(&table.tick(start + secs(500)));
     assert_eq!(
-        said[..3],
-        ["1 CLOCK 30", "1 CLOCK 10", "1 BOARD ......... -"]
+        said[..5],
+        [
+            "1 CLOCK 30",
+            "2 CLOCK 30 for X",
+            "1 CLOCK 10",
+            "2 CLOCK 10 for X",
+            "1 BOARD ......... -"
+        ]
     );
 }
 
@@ -397,7 +418,7 @@ fn only_warnings_below_the_limit_are_given() {
     );
     assert_eq!(
         render(&table.tick(start + Duration::from_millis(300))),
-        ["1 CLOCK 10"]
+        ["1 CLOCK 10", "2 CLOCK 10 for X"]
     );
     let mut table = table_with(Some(secs(5)), start);
     assert_eq!(table.next_deadline(), Some(start + secs(5)));
@@ -697,4 +718,76 @@ mod properties {
             }
         }
     }
+}
+
+/// What a player needs to show the clock and name the last move: the turn
+/// limit at the start, the move just played and the mover's fresh time on
+/// every board, and the time to answer a rematch offer.
+#[test]
+fn the_limits_and_the_last_move_are_told() {
+    let now = Instant::now();
+    let (mut table, said) = Table::open(
+        [name("ann"), name("bob")],
+        Seat::First,
+        TableSettings {
+            turn_timeout: Some(TURN),
+        },
+        now,
+    );
+    assert!(said.contains(&(
+        Seat::Second,
+        Say::Start {
+            mark: Mark::O,
+            opponent: name("ann"),
+            limit: Some(TURN)
+        }
+    )));
+    assert!(said.contains(&(
+        Seat::First,
+        Say::Board {
+            board: Board::new(),
+            turn: Some(Mark::X),
+            last: None,
+            left: Some(TURN)
+        }
+    )));
+    let said = table
+        .handle(Seat::First, Event::Move(cell(5)), now)
+        .expect("legal move");
+    assert_eq!(
+        said[1].1,
+        Say::Board {
+            board: "....X....".parse().expect("board"),
+            turn: Some(Mark::O),
+            last: Some(cell(5)),
+            left: Some(TURN)
+        }
+    );
+    // The winning move's board has no clock, and the offer has the limit.
+    let mut table = table_at(now);
+    play(&mut table, &[1, 4, 2, 5], now);
+    let said = table
+        .handle(Seat::First, Event::Move(cell(3)), now)
+        .expect("winning move");
+    assert!(said.contains(&(
+        Seat::First,
+        Say::Board {
+            board: "XXXOO....".parse().expect("board"),
+            turn: None,
+            last: Some(cell(3)),
+            left: None
+        }
+    )));
+    assert!(said.contains(&(Seat::Second, Say::Rematch { limit: Some(TURN) })));
+    // Without a clock there is no limit anywhere.
+    let (_, said) = Table::open(
+        [name("ann"), name("bob")],
+        Seat::First,
+        TableSettings { turn_timeout: None },
+        now,
+    );
+    assert!(said.iter().all(|(_, say)| !matches!(
+        say,
+        Say::Start { limit: Some(_), .. } | Say::Board { left: Some(_), .. }
+    )));
 }

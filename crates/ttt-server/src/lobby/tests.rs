@@ -74,7 +74,7 @@ impl Harness {
             .take_out()
             .into_iter()
             .map(|out| match out {
-                Out::Send(id, msg) => format!("{}: {msg}", id.0),
+                Out::Send(id, text) => format!("{}: {}", id.0, text.trim_end()),
                 Out::Close(id) => format!("{}: <close>", id.0),
             })
             .collect()
@@ -99,7 +99,8 @@ impl Harness {
     }
 }
 
-const WELCOME: &str = "WELCOME 1 ttt-server; reply HELLO 1 <your-name>";
+const WELCOME: &str = "WELCOME 1 ttt-server; to play, type: play <your-name>   \
+                       (programs: HELLO 1 <name>, or HELLO 2 <name>)";
 
 // connected
 
@@ -121,7 +122,7 @@ fn hello_then_wait_and_the_second_player_starts_at_once() {
     assert_eq!(
         h.out(),
         [
-            "2: WELCOME 1 ttt-server; reply HELLO 1 <your-name>",
+            &format!("2: {WELCOME}"),
             "1: START X bob",
             "2: START O ann",
             "1: BOARD ......... X",
@@ -169,11 +170,11 @@ fn another_protocol_version_is_refused_and_closed() {
     let mut h = Harness::new();
     let id = h.connect();
     h.out();
-    h.send(id, "HELLO 2 future");
+    h.send(id, "HELLO 3 future");
     assert_eq!(
         h.out(),
         [
-            "1: ERR NOPROTO client speaks protocol 2, server speaks 1",
+            "1: ERR NOPROTO client speaks protocol 3, server speaks 1 and 2",
             "1: <close>"
         ]
     );
@@ -495,7 +496,10 @@ fn a_player_queued_during_the_rematch_offer_plays_the_one_who_said_yes() {
     h.out();
     h.send(ann, "NO");
     let out = h.out();
-    assert_eq!(out[0], format!("{}: BYE goodbye", ann.0));
+    assert_eq!(
+        out[0],
+        format!("{}: BYE you declined the rematch; goodbye", ann.0)
+    );
     assert!(
         out.contains(&format!("{}: START O carol", bob.0)),
         "{out:?}"
@@ -811,4 +815,158 @@ fn status_says_who_greets_waits_and_plays() {
         status.playing.map(|[a, b]| format!("{a} {b}")).as_deref(),
         Some("ann bob")
     );
+}
+
+// protocol version 2, people, and names
+
+/// A version 2 client is answered with the name it is shown, its place in
+/// line, and the limits and last move in every game message.
+#[test]
+fn version_2_gets_its_name_its_place_and_the_limits() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    h.out();
+    h.send(ann, "HELLO 2 ann");
+    assert_eq!(h.told(ann), ["HELLO 2 ann", "WAIT 1 OPEN"]);
+    let bob = h.connect();
+    h.send(bob, "HELLO 1 bob");
+    let out = h.out();
+    assert!(out.contains(&"1: START X bob 120".to_owned()), "{out:?}");
+    assert!(
+        out.contains(&"1: BOARD ......... X - 120".to_owned()),
+        "{out:?}"
+    );
+    // bob, on version 1, sees version 1 only.
+    assert!(out.contains(&"2: START O ann".to_owned()), "{out:?}");
+    assert!(out.contains(&"2: BOARD ......... X".to_owned()), "{out:?}");
+    h.send(ann, "5");
+    assert_eq!(
+        h.out(),
+        ["1: BOARD ....X.... O 5 120", "2: BOARD ....X.... O"]
+    );
+    // bob's clock: both are told on version 2, only the mover on version 1.
+    h.advance(Duration::from_secs(90));
+    assert_eq!(h.out(), ["1: CLOCK 30 O", "2: CLOCK 30"]);
+}
+
+/// Version 2 hears every change of place; version 1 hears `WAIT` once.
+#[test]
+fn the_line_moving_is_told_to_version_2_only_once_per_change() {
+    let mut h = Harness::new();
+    let _players = h.pair("ann", "bob");
+    let carol = h.connect();
+    h.send(carol, "HELLO 1 carol");
+    let dave = h.connect();
+    h.send(dave, "HELLO 2 dave");
+    let erin = h.connect();
+    h.send(erin, "HELLO 2 erin");
+    let out = h.out();
+    assert!(out.contains(&"3: WAIT".to_owned()), "{out:?}");
+    assert!(out.contains(&"4: WAIT 2 GAME".to_owned()), "{out:?}");
+    assert!(out.contains(&"5: WAIT 3 GAME".to_owned()), "{out:?}");
+    h.send(carol, "QUIT");
+    assert_eq!(
+        h.out(),
+        [
+            "3: BYE goodbye",
+            "3: <close>",
+            "4: WAIT 1 GAME",
+            "5: WAIT 2 GAME"
+        ]
+    );
+    // Nothing changed, nothing said.
+    h.advance(Duration::from_secs(1));
+    assert!(h.out().is_empty());
+}
+
+/// Features a server does not know are not granted; version 1's HELLO has
+/// none (its grammar is frozen).
+#[test]
+fn unknown_features_are_not_granted_and_version_1_has_none() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    h.out();
+    h.send(ann, "HELLO 2 ann telepathy");
+    assert_eq!(h.told(ann), ["HELLO 2 ann", "WAIT 1 OPEN"]);
+    let bob = h.connect();
+    h.out();
+    h.send(bob, "HELLO 1 bob telepathy");
+    assert_eq!(
+        h.told(bob),
+        ["ERR MALFORMED HELLO takes no more fields; unexpected \"telepathy\""]
+    );
+}
+
+/// Two players with one name are told apart: the second gets a suffix,
+/// which the first sees as the opponent's name.
+#[test]
+fn a_name_already_taken_gets_a_suffix() {
+    let mut h = Harness::new();
+    let first = h.join("player");
+    h.out();
+    let second = h.connect();
+    h.send(second, "HELLO 2 player");
+    let out = h.out();
+    assert_eq!(out[1], "2: HELLO 2 player-2", "{out:?}");
+    assert!(
+        out.contains(&format!("{}: START X player-2", first.0)),
+        "{out:?}"
+    );
+    // A long name keeps its suffix within the 24 characters a name may have.
+    let long = "x".repeat(24);
+    let a = h.join(&long);
+    let b = h.connect();
+    h.out();
+    h.send(b, &format!("HELLO 2 {long}"));
+    assert_eq!(
+        h.told(b)[0],
+        format!("HELLO 2 {}-2", "x".repeat(22)),
+        "{a:?}"
+    );
+}
+
+/// `play <name>` is the handshake of a person in nc: from then on, they
+/// are told the game in sentences, while their opponent gets protocol.
+#[test]
+fn a_person_who_types_play_is_told_the_game_in_sentences() {
+    let mut h = Harness::new();
+    let carol = h.connect();
+    h.out();
+    h.send(carol, "play carol");
+    assert_eq!(
+        h.told(carol),
+        [
+            "Hi carol! Type q at any time to leave.",
+            "Waiting for an opponent to connect... (q to leave)"
+        ]
+    );
+    let dave = h.join("dave");
+    let out = h.out();
+    assert!(out.contains(&"2: START O carol".to_owned()), "{out:?}");
+    let carols: String = out
+        .iter()
+        .filter_map(|l| l.strip_prefix("1: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        carols.contains("Game on: you are X, dave is O; you move first."),
+        "{carols}"
+    );
+    assert!(
+        carols.contains("Your move (X): type a cell 1-9"),
+        "{carols}"
+    );
+    h.send(carol, "5");
+    h.send(dave, "5");
+    let said = h.told(carol).join("\n");
+    assert!(said.contains("You took 5."), "{said}");
+    h.send(dave, "1");
+    let said = h.told(carol).join("\n");
+    assert!(said.contains("dave took 1."), "{said}");
+    // Mistakes are explained in words, and the game goes on.
+    h.send(carol, "1");
+    assert_eq!(h.told(carol), ["Cell 1 is taken by O; pick an empty cell."]);
+    h.send(carol, "q");
+    let said = h.told(carol).join("\n");
+    assert!(said.contains("You left; dave wins by forfeit."), "{said}");
 }

@@ -1,0 +1,131 @@
+//! Protocol versions 1 and 2, and people in `nc`, against the real server:
+//! each connection gets its own dialect at the same table, and version 1
+//! never sees a field of version 2.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use ttt_test_support::Server;
+
+/// A version 2 client learns its name, its place in line, the turn limit,
+/// the last move and the mover's time; its version 1 opponent, at the same
+/// table, sees exactly the version 1 game.
+#[test]
+fn version_2_and_version_1_share_a_table() {
+    let server = Server::start(&[]);
+    let mut ann = server.welcomed();
+    ann.send("HELLO 2 ann");
+    ann.expect("HELLO 2 ann");
+    ann.expect("WAIT 1 OPEN");
+    let mut bob = server.join("bob");
+    ann.expect("START X bob 120");
+    ann.expect("BOARD ......... X - 120");
+    bob.expect("START O ann");
+    bob.expect("BOARD ......... X");
+    ann.send("5");
+    ann.expect("BOARD ....X.... O 5 120");
+    bob.expect("BOARD ....X.... O");
+    bob.send("1");
+    ann.expect("BOARD O...X.... X 1 120");
+    bob.expect("BOARD O...X.... X");
+    ann.send("QUIT");
+    ann.expect("BOARD O...X.... - - -");
+    ann.expect("RESULT LOSE FORFEIT QUIT");
+    bob.expect("BOARD O...X.... -");
+    bob.expect("RESULT WIN FORFEIT QUIT");
+}
+
+/// The line moving is told to version 2 at every change, with whether a
+/// game is on.
+#[test]
+fn a_queued_version_2_client_follows_its_place() {
+    let server = Server::start(&[]);
+    let (_ann, _bob) = server.pair("ann", "bob");
+    let mut carol = server.join("carol");
+    carol.expect("WAIT");
+    let mut dave = server.welcomed();
+    dave.send("HELLO 2 dave");
+    dave.expect("HELLO 2 dave");
+    dave.expect("WAIT 2 GAME");
+    carol.send("QUIT");
+    carol.expect("BYE goodbye");
+    dave.expect("WAIT 1 GAME");
+}
+
+/// Two players with one name are told apart.
+#[test]
+fn equal_names_are_made_distinct() {
+    let server = Server::start(&[]);
+    let mut first = server.join("player");
+    first.expect("WAIT");
+    let mut second = server.welcomed();
+    second.send("HELLO 2 player");
+    second.expect("HELLO 2 player-2");
+    first.expect("START X player-2");
+    second.expect("START O player 120");
+}
+
+/// A person who types `play <name>` into nc gets the game in sentences and
+/// a drawn grid, in CRLF lines (telnet wants them), and types the same
+/// moves as a program.
+#[test]
+fn a_person_in_nc_plays_in_sentences() {
+    let server = Server::start(&[]);
+    let mut carol = server.welcomed();
+    carol.send("play carol");
+    carol.expect("Hi carol! Type q at any time to leave.");
+    carol.expect("Waiting for an opponent to connect... (q to leave)");
+    let mut dave = server.join("dave");
+    dave.expect("START O carol");
+    let opening = carol.read_until("Your move (X): type a cell 1-9; 120 s left.");
+    assert!(
+        opening.contains(
+            &"Game on: you are X, dave is O; you move first. Each move has 120 s.".into()
+        ),
+        "{opening:#?}"
+    );
+    assert!(opening.contains(&"    1 | 2 | 3 ".into()), "{opening:#?}");
+    carol.send("5");
+    let mine = carol.read_until("Waiting for dave (O) to move; 120 s left.");
+    assert!(mine.contains(&"You took 5.".into()), "{mine:#?}");
+    assert!(mine.contains(&"    4 |[X]| 6 ".into()), "{mine:#?}");
+    dave.send("1");
+    let theirs = carol.read_until("Your move (X)");
+    assert!(theirs.contains(&"dave took 1.".into()), "{theirs:#?}");
+    carol.send("1");
+    carol.expect("Cell 1 is taken by O; pick an empty cell.");
+    carol.send("hello?");
+    carol.expect_prefix("Sorry, I did not get that");
+    carol.send("q");
+    carol.read_until("You left; dave wins by forfeit.");
+    carol.read_until("Goodbye. Thanks for playing, carol!");
+    carol.expect_closed();
+    dave.read_until("RESULT WIN FORFEIT QUIT");
+}
+
+/// A person's lines end in CRLF; a program's in LF.
+#[test]
+fn a_persons_lines_end_in_crlf() {
+    let server = Server::start(&[]);
+    let carol = server.welcomed();
+    let mut stream = carol.try_clone_stream();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream.write_all(b"play carol\n").expect("send");
+    let mut all = Vec::new();
+    let mut buf = [0; 512];
+    while !all.ends_with(b"(q to leave)\r\n") {
+        let n = stream.read(&mut buf).expect("the waiting line");
+        assert!(n > 0, "closed early: {:?}", String::from_utf8_lossy(&all));
+        all.extend_from_slice(&buf[..n]);
+    }
+    stream.write_all(b"q\n").expect("send");
+    let _ = stream.read_to_end(&mut all);
+    assert_eq!(
+        String::from_utf8_lossy(&all),
+        "Hi carol! Type q at any time to leave.\r\n\
+         Waiting for an opponent to connect... (q to leave)\r\n\
+         Goodbye!\r\n"
+    );
+}
