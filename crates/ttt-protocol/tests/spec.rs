@@ -8,6 +8,12 @@ const SPEC: &str = include_str!("../../../docs/PROTOCOL.md");
 /// The backticked examples in the "Example" column of a message table that
 /// follows `heading`.
 fn table_examples(heading: &str) -> Vec<String> {
+    table_column(heading, 3)
+}
+
+/// The backticked examples in column `column` (from 1) of the table that
+/// follows `heading`.
+fn table_column(heading: &str, column: usize) -> Vec<String> {
     let section = SPEC.split(heading).nth(1).expect("heading in the spec");
     let mut examples = Vec::new();
     for row in section
@@ -16,7 +22,7 @@ fn table_examples(heading: &str) -> Vec<String> {
         .take_while(|l| l.starts_with('|'))
         .skip(2)
     {
-        let example = row.split('|').nth(3).expect("example column");
+        let example = row.split('|').nth(column).expect("example column");
         examples.extend(example.split('`').skip(1).step_by(2).map(str::to_owned));
     }
     assert!(!examples.is_empty(), "no examples under {heading}");
@@ -37,6 +43,28 @@ fn server_examples_parse_and_are_canonical() {
             .parse()
             .unwrap_or_else(|e| panic!("{example:?}: {e}"));
         assert_eq!(msg.to_string(), example);
+    }
+}
+
+/// The version 2 table: each row's version 1 form and version 2 form parse,
+/// are canonical, and are the same message but for the added fields.
+#[test]
+fn version_2_examples_parse_and_only_add_fields() {
+    let v1 = table_column("### What changes", 2);
+    let v2 = table_column("### What changes", 3);
+    assert_eq!(v2.len(), 6, "{v2:?}");
+    for example in v1.iter().chain(&v2) {
+        let msg: ServerMsg = example
+            .parse()
+            .unwrap_or_else(|e| panic!("{example:?}: {e}"));
+        assert_eq!(&msg.to_string(), example);
+    }
+    // Each version 1 form is a prefix of its version 2 form.
+    for old in &v1 {
+        assert!(
+            v2.iter().any(|new| new.starts_with(old.as_str())),
+            "{old:?}"
+        );
     }
 }
 

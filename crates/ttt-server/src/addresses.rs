@@ -42,10 +42,11 @@ pub fn lan_addresses(bound: SocketAddr) -> Vec<IpAddr> {
     addrs
 }
 
-/// Ready-to-paste commands for joining at `ip`: the client, and `nc`.
+/// Ready-to-paste commands for joining at `ip`: the client, and `nc` (with
+/// what a person then types).
 pub fn join_commands(ip: IpAddr, port: u16) -> [String; 2] {
     [
         format!("HOST={ip} PORT={port} cargo run -p ttt-client"),
-        format!("nc {ip} {port}"),
+        format!("nc {ip} {port}    (then type: play <your-name>)"),
     ]
 }
