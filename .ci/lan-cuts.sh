@@ -146,7 +146,7 @@ end
 
 begin "a queued player's machine vanishes: the line moves on"
 seat_alice_and_bob
-player carol c; expect carol "Waiting for an opponent" 5
+player carol c; expect carol "you are next in line" 5
 t=$(now); cut c down
 expect server.err "no answer from its machine" "$BOUND"
 noticed "$t" "the server dropped carol from the queue"

@@ -427,3 +427,20 @@ fn a_version_1_server_still_gets_every_move_named() {
     h.server("CLOCK 30");
     assert!(h.screen().contains("Hurry: 30 seconds left"));
 }
+
+#[test]
+fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
+    let mut h = Harness::playing_x();
+    h.server("BOARD XXXOO.... - 3 -");
+    h.server("RESULT WIN LINE 1 2 3");
+    h.server("REMATCH 120");
+    h.screen();
+    h.event(Event::InputEnd);
+    assert_eq!(h.sent(), ["NO"]);
+    h.server("BYE you declined the rematch; goodbye");
+    assert!(
+        h.screen()
+            .contains("You declined the rematch. Thanks for playing!")
+    );
+    assert_eq!(h.exit, Some(Exit::Done));
+}
