@@ -42,7 +42,7 @@ pub use board::{Board, Cell, Line, Mark, Occupied};
 pub use error::ParseError;
 pub use framing::{FrameError, LineReader, MAX_LINE_LEN, write_message};
 pub use message::{
-    BoardV2, ClientMsg, ErrorCode, Feature, LATEST_VERSION, Limit, PROTOCOL_VERSION, Place,
+    BoardV2, ClientMsg, ErrorCode, Feature, LATEST_VERSION, Level, Limit, PROTOCOL_VERSION, Place,
     ServerMsg, speaks,
 };
 pub use outcome::{Ending, Forfeit, Outcome, Score};

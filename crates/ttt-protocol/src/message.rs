@@ -44,6 +44,60 @@ impl Feature {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `computer`: the server has a computer opponent, asked for with
+    /// `COMPUTER [<level>]`.
+    pub fn computer() -> Feature {
+        Feature("computer".to_owned())
+    }
+}
+
+/// How well the computer opponent plays: `easy` (any legal move),
+/// `fair` (wins and blocks when it sees one, else any move: beatable),
+/// `perfect` (never loses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Level {
+    /// A legal move, at random.
+    Easy,
+    /// Takes a win, blocks a threat, else random.
+    #[default]
+    Fair,
+    /// Never loses.
+    Perfect,
+}
+
+impl Level {
+    /// Every level, easiest first.
+    pub const ALL: [Level; 3] = [Level::Easy, Level::Fair, Level::Perfect];
+
+    /// The level's word on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Easy => "easy",
+            Level::Fair => "fair",
+            Level::Perfect => "perfect",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = ParseError;
+
+    fn from_str(word: &str) -> Result<Level, ParseError> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(word))
+            .ok_or_else(|| ParseError::InvalidWord {
+                field: "level (easy, fair or perfect)",
+                value: excerpt(word),
+            })
+    }
 }
 
 impl fmt::Display for Feature {
@@ -151,6 +205,10 @@ pub enum ClientMsg {
     Rematch(bool),
     /// `QUIT`: leave now. Forfeits a running game; cancels waiting.
     Quit,
+    /// `COMPUTER [<level>]` (version 2, feature `computer`; people type
+    /// it too): while waiting, play the server's computer opponent instead
+    /// of waiting for a person. The level defaults to `fair`.
+    Computer(Option<Level>),
 }
 
 /// A message from the server to a client.
@@ -448,6 +506,8 @@ impl fmt::Display for ClientMsg {
                 write_words(f, features)
             }
             ClientMsg::Play(name) => write!(f, "PLAY {name}"),
+            ClientMsg::Computer(None) => f.write_str("COMPUTER"),
+            ClientMsg::Computer(Some(level)) => write!(f, "COMPUTER {level}"),
             ClientMsg::Move(cell) => write!(f, "MOVE {cell}"),
             ClientMsg::Rematch(true) => f.write_str("YES"),
             ClientMsg::Rematch(false) => f.write_str("NO"),
@@ -460,7 +520,9 @@ impl FromStr for ClientMsg {
     type Err = ParseError;
 
     fn from_str(line: &str) -> Result<ClientMsg, ParseError> {
-        const KEYWORDS: &[&str] = &["HELLO", "PLAY", "MOVE", "YES", "Y", "NO", "N", "QUIT", "Q"];
+        const KEYWORDS: &[&str] = &[
+            "HELLO", "PLAY", "MOVE", "YES", "Y", "NO", "N", "QUIT", "Q", "COMPUTER",
+        ];
         let (word, mut fields) = keyword_and_fields(line)?;
         if word.bytes().all(|b| b.is_ascii_digit()) {
             fields.keyword = "MOVE";
@@ -488,6 +550,10 @@ impl FromStr for ClientMsg {
                 }
             }
             "PLAY" => ClientMsg::Play(fields.parse("your name")?),
+            "COMPUTER" => ClientMsg::Computer(match fields.word() {
+                Some(word) => Some(word.parse()?),
+                None => None,
+            }),
             "MOVE" => ClientMsg::Move(fields.parse("a cell number")?),
             "YES" | "Y" => ClientMsg::Rematch(true),
             "NO" | "N" => ClientMsg::Rematch(false),
@@ -778,6 +844,8 @@ mod tests {
                 features: vec![feature("computer"), feature("lobby")],
             },
             ClientMsg::Play(name("carol")),
+            ClientMsg::Computer(None),
+            ClientMsg::Computer(Some(Level::Perfect)),
             ClientMsg::Move(cell(7)),
             ClientMsg::Rematch(true),
             ClientMsg::Rematch(false),
@@ -916,6 +984,8 @@ mod tests {
                 "HELLO 1 alice",
                 "HELLO 2 alice computer lobby",
                 "PLAY carol",
+                "COMPUTER",
+                "COMPUTER perfect",
                 "MOVE 7",
                 "YES",
                 "NO",
@@ -977,6 +1047,14 @@ mod tests {
             ]
         );
         assert_eq!("play Zoë".parse(), Ok(ClientMsg::Play(name("Zoë"))));
+        assert_eq!(
+            "computer EASY".parse(),
+            Ok(ClientMsg::Computer(Some(Level::Easy)))
+        );
+        assert!(matches!(
+            "computer genius".parse::<ClientMsg>(),
+            Err(ParseError::InvalidWord { .. })
+        ));
         assert_eq!(
             "hello 2 ann COMPUTER".parse(),
             Ok(ClientMsg::Hello {

@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use proptest::prelude::*;
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, Ending, ErrorCode, Feature, Forfeit, FrameError, Limit,
+    Board, BoardV2, Cell, ClientMsg, Ending, ErrorCode, Feature, Forfeit, FrameError, Level, Limit,
     LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score, ServerMsg, Text,
 };
 
@@ -81,6 +81,8 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
                 features: if version == 1 { vec![] } else { features },
             }),
         name().prop_map(ClientMsg::Play),
+        proptest::option::of(proptest::sample::select(Level::ALL.to_vec()))
+            .prop_map(ClientMsg::Computer),
         cell().prop_map(ClientMsg::Move),
         any::<bool>().prop_map(ClientMsg::Rematch),
         Just(ClientMsg::Quit),

@@ -174,6 +174,9 @@ pub enum Farewell {
         /// The game was a tie: you make way as the longer seated.
         after_tie: bool,
     },
+    /// Others are waiting, and the seat that would stay on is the
+    /// computer's, which never does: the table goes to the next in line.
+    NextInLine,
 }
 
 /// How a player left the table during the rematch offer, as their
@@ -245,6 +248,9 @@ pub struct Table {
     x: Seat,
     /// Whether others are waiting for the table (see [`Table::set_contested`]).
     contested: bool,
+    /// Whether each seat may stay on for the next in line (the computer's
+    /// may not: see [`Table::seat_computer`]).
+    may_stay: [bool; 2],
     state: State,
 }
 
@@ -273,6 +279,7 @@ impl Table {
             scores: [Score::default(); 2],
             x,
             contested: false,
+            may_stay: [true; 2],
             state: State::Over { stays: None },
         };
         let mut said = Said::new();
@@ -287,6 +294,15 @@ impl Table {
     /// the forfeiter leaves and the other stays on.
     pub fn set_contested(&mut self, contested: bool) {
         self.contested = contested;
+    }
+
+    /// Marks `seat` as the computer's. It plays like anyone, but never
+    /// stays on for the next in line: when others are waiting and it would
+    /// (it won, or after a tie), the table goes to the next in line, and
+    /// the person who played it is told so. (After a forfeit the lobby
+    /// retires it: the forfeiter cannot be the computer.)
+    pub fn seat_computer(&mut self, seat: Seat) {
+        self.may_stay[seat.index()] = false;
     }
 
     /// What `seat` did, at `now`. Returns what to say to each seat, or why
@@ -548,14 +564,19 @@ impl Table {
                 Outcome::Tie => (Seat::First, true),
             };
             let stays = leaves.other();
-            said.push((
-                leaves,
-                Say::Bye(Farewell::MakeWay {
-                    stays: self.name(stays).clone(),
-                    after_tie,
-                }),
-            ));
-            self.state = State::Over { stays: Some(stays) };
+            if self.may_stay[stays.index()] {
+                said.push((
+                    leaves,
+                    Say::Bye(Farewell::MakeWay {
+                        stays: self.name(stays).clone(),
+                        after_tie,
+                    }),
+                ));
+                self.state = State::Over { stays: Some(stays) };
+            } else {
+                said.push((leaves, Say::Bye(Farewell::NextInLine)));
+                self.state = State::Over { stays: None };
+            }
         } else {
             let limit = self.settings.turn_timeout;
             self.broadcast(Say::Rematch { limit }, said);

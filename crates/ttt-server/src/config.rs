@@ -49,6 +49,16 @@ pub struct Args {
     #[arg(long, env = "LIVENESS", default_value = "12", value_parser = parse_limit)]
     pub liveness: Limit,
 
+    /// No computer opponent: players wait for each other (a LAN that wants
+    /// people only).
+    #[arg(long, env = "NO_COMPUTER")]
+    pub no_computer: bool,
+
+    /// Time the computer opponent waits before each move, so people see it
+    /// happen, e.g. 0.6, 300ms; 0 = at once.
+    #[arg(long, env = "COMPUTER_PAUSE", default_value = "0.6", value_parser = parse_timeout)]
+    pub computer_pause: Timeout,
+
     /// More log detail (-v: every move; -vv: everything). Overrides RUST_LOG.
     #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
@@ -69,6 +79,9 @@ pub struct Settings {
     pub write_timeout: Duration,
     /// Time an unreachable client's machine takes to count as gone.
     pub liveness: Duration,
+    /// The computer opponent's pause before each move; `None`: there is
+    /// no computer opponent.
+    pub computer_pause: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -79,6 +92,7 @@ impl Default for Settings {
             handshake_timeout: Some(Duration::from_secs(60)),
             write_timeout: Duration::from_secs(5),
             liveness: ttt_cli::liveness::DEFAULT_LIVENESS,
+            computer_pause: Some(Duration::from_millis(600)),
         }
     }
 }
@@ -90,6 +104,8 @@ impl From<&Args> for Settings {
             handshake_timeout: args.handshake_timeout.0,
             write_timeout: args.write_timeout.0,
             liveness: args.liveness.0,
+            computer_pause: (!args.no_computer)
+                .then(|| args.computer_pause.0.unwrap_or(Duration::ZERO)),
         }
     }
 }
@@ -112,6 +128,15 @@ mod tests {
         assert_eq!(defaults.handshake_timeout, Some(Duration::from_secs(60)));
         assert_eq!(settings.write_timeout, defaults.write_timeout);
         assert_eq!(settings.liveness, defaults.liveness);
+        assert_eq!(settings.computer_pause, defaults.computer_pause);
+        let humans_only = Args::try_parse_from(["ttt-server", "--no-computer"]).expect("parses");
+        assert_eq!(Settings::from(&humans_only).computer_pause, None);
+        let at_once =
+            Args::try_parse_from(["ttt-server", "--computer-pause", "0"]).expect("parses");
+        assert_eq!(
+            Settings::from(&at_once).computer_pause,
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::computer::ComputerSettings;
 use crate::config::Settings;
 use crate::connection::{Connection, Flushed, Inbound};
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
@@ -117,6 +118,10 @@ impl Server {
                 table: ttt_rules::TableSettings {
                     turn_timeout: settings.turn_timeout,
                 },
+                computer: settings.computer_pause.map(|pause| ComputerSettings {
+                    pause,
+                    seed: seed(),
+                }),
             }),
             write_timeout: settings.write_timeout,
             liveness: settings.liveness,
@@ -451,4 +456,12 @@ fn token(id: ConnId) -> Token {
 /// descriptors left (EMFILE, ENFILE on Unix).
 fn out_of_descriptors(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(23 | 24)) && cfg!(unix)
+}
+
+/// A seed for the computer's games: the time, so each run plays differently
+/// (the engine itself is seeded, and replayable in tests).
+fn seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }

@@ -10,6 +10,8 @@
 //! - `lobby`: every connection's life as a state machine with time passed
 //!   in: greeting (concurrent, capped), the queue, pairing, winner stays
 //!   on; it owns the table ([`ttt_rules::Table`]), which decides the games;
+//! - `computer`: the computer opponent in its seat, hearing the table and
+//!   answering after a pause (its moves are `ttt_rules::Engine`'s);
 //! - `policy`: how much a connection may get wrong before it is cut off,
 //!   one policy from accept to close;
 //! - `speech`: what to tell a connection (`Tell`), and its dialect, settled
@@ -23,6 +25,7 @@
 //! `ttt-protocol`'s, specified in `docs/PROTOCOL.md`.
 
 mod addresses;
+mod computer;
 mod config;
 mod connection;
 mod driver;

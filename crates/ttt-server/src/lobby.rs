@@ -29,9 +29,10 @@ use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{ClientMsg, Feature, Name, Outcome, Place};
-use ttt_rules::{Event, Gone, Phase, Said, Say, Seat, Table, TableSettings};
+use ttt_protocol::{ClientMsg, Feature, Level, Name, Outcome, ParseError, Place};
+use ttt_rules::{Event, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettings};
 
+use crate::computer::{Computer, ComputerSettings};
 use crate::policy::{Cut, Policy};
 use crate::prose::Prose;
 use crate::speech::{Dialect, Tell};
@@ -68,13 +69,15 @@ pub enum Out {
     Close(ConnId),
 }
 
-/// How the lobby is timed.
+/// How the lobby is timed, and what it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LobbySettings {
     /// Time to say `HELLO`; `None`: no limit.
     pub handshake_timeout: Option<Duration>,
     /// The table's clock.
     pub table: TableSettings,
+    /// The computer opponent; `None`: humans only.
+    pub computer: Option<ComputerSettings>,
 }
 
 /// Why a line could not be read: the connection is closed after its `ERR`.
@@ -122,6 +125,9 @@ struct Conn {
     dialect: Dialect,
     /// The place in line last told, while queued.
     told: Option<Place>,
+    /// May ask for the computer (`COMPUTER`): granted the feature, or a
+    /// person, on a server that has one.
+    computer: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +140,10 @@ enum Stage {
 #[derive(Debug)]
 struct Sitting {
     table: Table,
-    seats: [ConnId; 2],
+    /// Each seat's connection; `None` for the computer's.
+    seats: [Option<ConnId>; 2],
+    /// The computer, at a game against it.
+    computer: Option<(Seat, Computer)>,
     number: u64,
 }
 
@@ -201,6 +210,7 @@ impl Lobby {
                 policy: Policy::default(),
                 dialect: Dialect::Wire(ttt_protocol::PROTOCOL_VERSION),
                 told: None,
+                computer: false,
             },
         );
         self.greeting.push_back(id);
@@ -282,8 +292,17 @@ impl Lobby {
         {
             sitting.table.set_contested(contested);
             let said = sitting.table.tick(now);
-            self.deliver(said);
+            self.deliver(said, now);
             self.after_table(now);
+        }
+        let acts = self
+            .table
+            .as_mut()
+            .and_then(|s| s.computer.as_mut())
+            .and_then(|(seat, computer)| Some((*seat, computer.act(now)?)));
+        if let Some((seat, event)) = acts {
+            // The engine plays only legal moves, on its own turn.
+            let _ = self.at_table(seat, event, now);
         }
     }
 
@@ -294,10 +313,12 @@ impl Lobby {
             Some(self.conns.get(oldest)?.since + limit)
         });
         let table = self.table.as_ref().and_then(|s| s.table.next_deadline());
-        match (handshake, table) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let computer = self
+            .table
+            .as_ref()
+            .and_then(|s| s.computer.as_ref())
+            .and_then(|(_, c)| c.next_deadline());
+        [handshake, table, computer].into_iter().flatten().min()
     }
 
     /// The server is stopping: tells everyone and closes every connection.
@@ -377,19 +398,49 @@ impl Lobby {
                 self.at_table(seat, Event::Rematch(yes), now)
             }
             (Some(Stage::Seated(seat)), ClientMsg::Quit) => self.at_table(seat, Event::Quit, now),
+            (Some(stage), ClientMsg::Computer(level)) => self.computer_asked(id, stage, level, now),
+        }
+    }
+
+    /// `COMPUTER [<level>]`: a waiting player asks to play the computer.
+    fn computer_asked(
+        &mut self,
+        id: ConnId,
+        stage: Stage,
+        level: Option<Level>,
+        now: Instant,
+    ) -> Result<(), Refused> {
+        let allowed = self.conns.get(&id).is_some_and(|c| c.computer);
+        let person = matches!(self.dialect(id), Some(Dialect::Person(_)));
+        match stage {
+            // Not granted the feature: to this connection the message does
+            // not exist (so a version 1 client sees exactly version 1).
+            _ if !allowed && !person => Err(Refused::Parse(ParseError::UnknownKeyword(
+                "COMPUTER".to_owned(),
+            ))),
+            _ if !allowed => Err(Refused::NoComputer),
+            Stage::Greeting => Err(Refused::NotGreeted),
+            Stage::Seated(_) => Err(Refused::Table(Refusal::GameRunning)),
+            Stage::Queued if self.table.is_some() => Err(Refused::NotStarted {
+                ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
+                table_busy: true,
+            }),
+            Stage::Queued => {
+                let Some(at) = self.queue.iter().position(|(q, _)| *q == id) else {
+                    return Ok(());
+                };
+                let Some(player) = self.queue.remove(at) else {
+                    return Ok(());
+                };
+                self.open_computer_table(player, level.unwrap_or_default(), now);
+                Ok(())
+            }
         }
     }
 
     /// A valid `HELLO` or `PLAY`: into the queue, or straight to the table.
     /// The connection is spoken to in `dialect` from now on.
-    fn hello(
-        &mut self,
-        id: ConnId,
-        name: Name,
-        dialect: Dialect,
-        _asked: &[Feature],
-        now: Instant,
-    ) {
+    fn hello(&mut self, id: ConnId, name: Name, dialect: Dialect, asked: &[Feature], now: Instant) {
         let peer = self.peer(id);
         let ip = peer.ip();
         if self.queue.len() >= MAX_QUEUE {
@@ -416,20 +467,26 @@ impl Lobby {
         }
         self.greeting.retain(|&g| g != id);
         let name = self.distinct(name);
+        // The one optional part of version 2 so far: the computer, if this
+        // server has one. A person may always ask for it there.
+        let has_computer = self.settings.computer.is_some();
+        let granted: Vec<Feature> = asked
+            .iter()
+            .filter(|&f| has_computer && *f == Feature::computer())
+            .cloned()
+            .collect();
+        let person = matches!(dialect, Dialect::Person(_));
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.stage = Stage::Queued;
             conn.dialect = dialect;
+            conn.computer = !granted.is_empty() || (person && has_computer);
         }
-        // No feature of version 2 is optional yet: none is granted.
-        let granted: &[Feature] = &[];
-        if let Some(Dialect::Wire(2..) | Dialect::Person(_)) =
-            self.conns.get(&id).map(|c| &c.dialect)
-        {
+        if let Some(Dialect::Wire(2..) | Dialect::Person(_)) = self.dialect(id) {
             self.tell(
                 id,
                 &Tell::Hello {
                     name: &name,
-                    features: granted,
+                    features: &granted,
                 },
             );
         }
@@ -475,13 +532,14 @@ impl Lobby {
                 sitting.table.mark(seat)
             );
         }
-        self.deliver(said);
+        self.deliver(said, now);
         self.after_table(now);
         Ok(())
     }
 
-    /// Sends what the table said to the seats' connections.
-    fn deliver(&mut self, said: Said) {
+    /// Sends what the table said to the seats' connections, and lets the
+    /// computer hear what is said to its seat.
+    fn deliver(&mut self, said: Said, now: Instant) {
         let Some(sitting) = &self.table else {
             return;
         };
@@ -510,7 +568,16 @@ impl Lobby {
             }
         }
         for (seat, say) in &said {
-            self.tell(seats[seat.index()], &Tell::Say(say));
+            match seats[seat.index()] {
+                Some(id) => self.tell(id, &Tell::Say(say)),
+                None => {
+                    if let Some((_, computer)) =
+                        self.table.as_mut().and_then(|s| s.computer.as_mut())
+                    {
+                        computer.hear(say, now);
+                    }
+                }
+            }
         }
     }
 
@@ -526,7 +593,10 @@ impl Lobby {
         log::info!("table {}: closed", sitting.number);
         let mut stayer = None;
         for seat in Seat::BOTH {
-            let id = sitting.seats[seat.index()];
+            // The computer's seat has no connection: it simply goes.
+            let Some(id) = sitting.seats[seat.index()] else {
+                continue;
+            };
             if Some(seat) == stays && self.knows(id) {
                 stayer = Some((id, sitting.table.name(seat).clone()));
             } else {
@@ -585,10 +655,40 @@ impl Lobby {
         let (table, said) = Table::open(names, x, self.settings.table, now);
         self.table = Some(Sitting {
             table,
-            seats: [first, second],
+            seats: [Some(first), Some(second)],
+            computer: None,
             number: self.tables,
         });
-        self.deliver(said);
+        self.deliver(said, now);
+    }
+
+    /// Seats `player` against the computer at `level`; the player moves
+    /// first.
+    fn open_computer_table(&mut self, (id, name): (ConnId, Name), level: Level, now: Instant) {
+        let Some(settings) = self.settings.computer else {
+            return;
+        };
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.stage = Stage::Seated(Seat::First);
+        }
+        self.tables += 1;
+        let computer = Computer::new(
+            level,
+            settings.seed.wrapping_add(self.tables),
+            settings.pause,
+            self.settings.table.turn_timeout,
+        );
+        log::info!("{name} plays {}", computer.name());
+        let names = [name, computer.name()];
+        let (mut table, said) = Table::open(names, Seat::First, self.settings.table, now);
+        table.seat_computer(Seat::Second);
+        self.table = Some(Sitting {
+            table,
+            seats: [Some(id), None],
+            computer: Some((Seat::Second, computer)),
+            number: self.tables,
+        });
+        self.deliver(said, now);
     }
 
     /// A connection leaves, whatever it was doing.
@@ -657,7 +757,8 @@ impl Lobby {
             };
             if news {
                 conn.told = Some(place);
-                self.tell(id, &Tell::Wait(place));
+                let computer = conn.computer;
+                self.tell(id, &Tell::Wait { place, computer });
             }
         }
     }
@@ -694,6 +795,10 @@ impl Lobby {
             .copied()
             .filter(|g| self.conns.get(g).is_some_and(|c| c.peer.ip() == ip))
             .collect()
+    }
+
+    fn dialect(&self, id: ConnId) -> Option<&Dialect> {
+        self.conns.get(&id).map(|c| &c.dialect)
     }
 
     fn peer(&self, id: ConnId) -> SocketAddr {

@@ -36,7 +36,7 @@ impl Prose {
                 self.me = (*name).clone();
                 vec![format!("Hi {name}! Type q at any time to leave.")]
             }
-            Tell::Wait(place) => vec![wait(*place)],
+            Tell::Wait { place, computer } => vec![wait(*place, *computer)],
             Tell::Say(say) => self.say(say),
             Tell::Refused(refused) => vec![refusal(refused)],
             Tell::Closing(closing) => vec![farewell_for_closing(closing)],
@@ -174,6 +174,9 @@ impl Prose {
                     Parting::NoAnswer => "did not answer the rematch offer in time",
                 }
             ),
+            Farewell::NextInLine => {
+                "Others are waiting, so the table goes to the next in line".to_owned()
+            }
             Farewell::MakeWay { stays, after_tie } => format!(
                 "Others are waiting, so {stays} stays on and plays the next in line{}",
                 if *after_tie {
@@ -213,8 +216,12 @@ fn seconds(d: Duration) -> String {
     format!("{s} s")
 }
 
-fn wait(Place { place, game_on }: Place) -> String {
+fn wait(Place { place, game_on }: Place, computer: bool) -> String {
     match (game_on, place) {
+        (false, _) if computer => "Waiting for an opponent to connect... (type computer \
+                                    to play the computer, or computer easy / fair / perfect; \
+                                    q to leave)"
+            .to_owned(),
         (false, _) => "Waiting for an opponent to connect... (q to leave)".to_owned(),
         (true, 1) => "A game is being played; you play next. Waiting for it to end... (q to leave)"
             .to_owned(),
@@ -234,6 +241,9 @@ fn refusal(refused: &Refused) -> String {
         Refused::AlreadyGreeted => "You are already in.".to_owned(),
         Refused::NotStarted { .. } => {
             "The game has not started yet; you will be told when it does.".to_owned()
+        }
+        Refused::NoComputer => {
+            "This server has no computer opponent; wait for a person to join.".to_owned()
         }
         Refused::Parse(e) => {
             format!("Sorry, I did not get that ({e}). Type a cell 1-9, y or n, or q to leave.")

@@ -26,7 +26,12 @@ pub enum Tell<'a> {
         features: &'a [Feature],
     },
     /// You wait for the table, at this place in line.
-    Wait(Place),
+    Wait {
+        /// Where you stand.
+        place: Place,
+        /// You may ask to play the computer instead.
+        computer: bool,
+    },
     /// What the table says.
     Say(&'a Say),
     /// Your last message was refused; nothing changed.

@@ -36,6 +36,8 @@ pub enum Refused {
     Parse(ParseError),
     /// The table refused it.
     Table(Refusal),
+    /// `COMPUTER` on a server without a computer opponent.
+    NoComputer,
 }
 
 /// Why the server closes a connection: the last thing it is told.
@@ -94,7 +96,7 @@ pub fn wire(tell: &Tell<'_>, version: u32) -> Option<ServerMsg> {
             name: (*name).clone(),
             features: features.to_vec(),
         },
-        Tell::Wait(place) => ServerMsg::Wait(v2.then_some(*place)),
+        Tell::Wait { place, .. } => ServerMsg::Wait(v2.then_some(*place)),
         Tell::Say(say) => return self::say(say, v2),
         Tell::Refused(refusal) => refused(refusal),
         Tell::Closing(why) => closing(why),
@@ -184,6 +186,10 @@ fn refused(refused: &Refused) -> ServerMsg {
             ),
         ),
         Refused::Parse(e) => (ErrorCode::for_parse_error(e), e.to_string()),
+        Refused::NoComputer => (
+            ErrorCode::State,
+            "this server has no computer opponent".to_owned(),
+        ),
         Refused::Table(Refusal::NotYourTurn { turn }) => (
             ErrorCode::Turn,
             format!("not your turn; it is {turn}'s turn"),
@@ -280,6 +286,10 @@ fn farewell_text(farewell: &Farewell) -> String {
                 Parting::NoAnswer => "did not answer the rematch offer in time",
             };
             format!("{name} {what}; thanks for playing")
+        }
+        Farewell::NextInLine => {
+            "others are waiting, so the table goes to the next in line; thanks for playing"
+                .to_owned()
         }
         Farewell::MakeWay {
             stays,
@@ -378,10 +388,13 @@ mod tests {
             turn: Mark::O,
         })));
         msgs.extend(wire(
-            &Tell::Wait(Place {
-                place: u32::MAX,
-                game_on: true,
-            }),
+            &Tell::Wait {
+                place: Place {
+                    place: u32::MAX,
+                    game_on: true,
+                },
+                computer: false,
+            },
             2,
         ));
         for msg in msgs {
@@ -472,8 +485,12 @@ mod tests {
             place: 2,
             game_on: true,
         };
-        assert_eq!(v1(&Tell::Wait(place)), "WAIT");
-        assert_eq!(v2(&Tell::Wait(place)), "WAIT 2 GAME");
+        let wait = Tell::Wait {
+            place,
+            computer: true,
+        };
+        assert_eq!(v1(&wait), "WAIT");
+        assert_eq!(v2(&wait), "WAIT 2 GAME");
         let hello = Tell::Hello {
             name: &name,
             features: &[],

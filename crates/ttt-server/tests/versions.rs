@@ -74,7 +74,8 @@ fn a_person_in_nc_plays_in_sentences() {
     let mut carol = server.welcomed();
     carol.send("play carol");
     carol.expect("Hi carol! Type q at any time to leave.");
-    carol.expect("Waiting for an opponent to connect... (q to leave)");
+    carol
+        .expect_prefix("Waiting for an opponent to connect... (type computer to play the computer");
     let mut dave = server.join("dave");
     dave.expect("START O carol");
     let opening = carol.read_until("Your move (X): type a cell 1-9; 120 s left.");
@@ -115,7 +116,7 @@ fn a_persons_lines_end_in_crlf() {
     stream.write_all(b"play carol\n").expect("send");
     let mut all = Vec::new();
     let mut buf = [0; 512];
-    while !all.ends_with(b"(q to leave)\r\n") {
+    while !all.ends_with(b"q to leave)\r\n") {
         let n = stream.read(&mut buf).expect("the waiting line");
         assert!(n > 0, "closed early: {:?}", String::from_utf8_lossy(&all));
         all.extend_from_slice(&buf[..n]);
@@ -125,7 +126,8 @@ fn a_persons_lines_end_in_crlf() {
     assert_eq!(
         String::from_utf8_lossy(&all),
         "Hi carol! Type q at any time to leave.\r\n\
-         Waiting for an opponent to connect... (q to leave)\r\n\
+         Waiting for an opponent to connect... (type computer to play the computer, or \
+         computer easy / fair / perfect; q to leave)\r\n\
          Goodbye!\r\n"
     );
 }

@@ -791,3 +791,33 @@ fn the_limits_and_the_last_move_are_told() {
         Say::Start { limit: Some(_), .. } | Say::Board { left: Some(_), .. }
     )));
 }
+
+/// The computer's seat never stays on: with others waiting, a person who
+/// lost to it (or tied) makes way and the table goes to the next in line;
+/// one who beat it stays on as any winner does.
+#[test]
+fn the_computer_never_stays_on() {
+    let now = Instant::now();
+    // ann (first seat, X) against the computer, with others waiting.
+    let mut table = table_at(now);
+    table.seat_computer(Seat::Second);
+    table.set_contested(true);
+    let said = play(&mut table, &[4, 1, 5, 2, 9, 3], now);
+    assert!(said.contains(&"1 BYE NextInLine".to_owned()), "{said:?}");
+    assert_eq!(table.phase(), Phase::Over { stays: None });
+
+    let mut table = table_at(now);
+    table.seat_computer(Seat::Second);
+    table.set_contested(true);
+    let said = play(&mut table, &[1, 4, 2, 5, 3], now);
+    assert!(
+        said.iter().any(|l| l.starts_with("2 BYE MakeWay")),
+        "{said:?}"
+    );
+    assert_eq!(
+        table.phase(),
+        Phase::Over {
+            stays: Some(Seat::First)
+        }
+    );
+}

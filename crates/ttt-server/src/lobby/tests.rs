@@ -3,10 +3,13 @@
 //! rendered as `<connection>: <line>` and `<connection>: <close>`.
 
 use super::*;
+use crate::computer::ComputerSettings;
 use crate::policy::{MAX_BLANK_LINES, MAX_STRIKES};
 
 const TURN: Duration = Duration::from_secs(120);
 const HANDSHAKE: Duration = Duration::from_secs(10);
+/// The computer's pause before each move.
+const PAUSE: Duration = Duration::from_millis(500);
 
 /// A lobby, a clock, and connections numbered from 1.
 struct Harness {
@@ -25,6 +28,10 @@ impl Harness {
             lobby: Lobby::new(LobbySettings {
                 handshake_timeout: handshake,
                 table: TableSettings { turn_timeout: turn },
+                computer: Some(ComputerSettings {
+                    pause: PAUSE,
+                    seed: 1,
+                }),
             }),
             now: Instant::now(),
             next: 1,
@@ -937,7 +944,8 @@ fn a_person_who_types_play_is_told_the_game_in_sentences() {
         h.told(carol),
         [
             "Hi carol! Type q at any time to leave.",
-            "Waiting for an opponent to connect... (q to leave)"
+            "Waiting for an opponent to connect... (type computer to play the computer, or \
+             computer easy / fair / perfect; q to leave)"
         ]
     );
     let dave = h.join("dave");
@@ -969,4 +977,197 @@ fn a_person_who_types_play_is_told_the_game_in_sentences() {
     h.send(carol, "q");
     let said = h.told(carol).join("\n");
     assert!(said.contains("You left; dave wins by forfeit."), "{said}");
+}
+
+// the computer opponent
+
+/// A version 2 client that asks for the `computer` feature, greeted; what
+/// it was told is drained.
+fn join_v2_computer(h: &mut Harness, name: &str) -> ConnId {
+    let id = h.connect();
+    h.send(id, &format!("HELLO 2 {name} computer"));
+    h.out();
+    id
+}
+
+/// The last board `lines` show, and whose turn it is.
+fn last_board(lines: &[String]) -> Option<(ttt_protocol::Board, Option<ttt_protocol::Mark>)> {
+    lines
+        .iter()
+        .rev()
+        .find_map(|l| match l.parse::<ttt_protocol::ServerMsg>() {
+            Ok(ttt_protocol::ServerMsg::Board { board, turn, .. }) => Some((board, turn)),
+            _ => None,
+        })
+}
+
+/// Plays the lowest free cell whenever it is `id`'s turn (as X), letting
+/// the computer answer, until the game ends; returns all `id` was told.
+fn play_lowest_cells(h: &mut Harness, id: ConnId, mut told: Vec<String>) -> Vec<String> {
+    for _ in 0..9 {
+        match last_board(&told) {
+            Some((board, Some(ttt_protocol::Mark::X))) => {
+                let cell = ttt_protocol::Cell::ALL
+                    .into_iter()
+                    .find(|&c| board.cell(c).is_none())
+                    .expect("a free cell");
+                h.send(id, &cell.to_string());
+                told.extend(h.told(id));
+                h.advance(PAUSE);
+                told.extend(h.told(id));
+            }
+            _ => break,
+        }
+    }
+    told
+}
+
+/// The feature is granted on request, and `COMPUTER perfect` seats the
+/// player at once against `computer-perfect`, who moves after its pause.
+#[test]
+fn a_waiting_player_can_play_the_computer() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    h.out();
+    h.send(ann, "HELLO 2 ann computer");
+    assert_eq!(h.told(ann), ["HELLO 2 ann computer", "WAIT 1 OPEN"]);
+    h.send(ann, "COMPUTER perfect");
+    assert_eq!(
+        h.told(ann),
+        ["START X computer-perfect 120", "BOARD ......... X - 120"]
+    );
+    h.send(ann, "5");
+    assert_eq!(h.told(ann), ["BOARD ....X.... O 5 120"]);
+    // Nothing until its pause is over; then its move.
+    h.advance(PAUSE - Duration::from_millis(1));
+    assert!(h.told(ann).is_empty());
+    h.advance(Duration::from_millis(1));
+    let told = h.told(ann);
+    assert_eq!(told.len(), 1, "{told:?}");
+    // The computer (O) moved: X is to move again.
+    assert_eq!(told[0].split(' ').nth(2), Some("X"), "{told:?}");
+}
+
+/// Against the computer, a rematch is always on: it says yes after its
+/// pause, and marks swap, so it opens the next game.
+#[test]
+fn the_computer_accepts_every_rematch() {
+    let mut h = Harness::new();
+    let ann = join_v2_computer(&mut h, "ann");
+    h.send(ann, "computer");
+    let told = h.told(ann);
+    let told = play_lowest_cells(&mut h, ann, told);
+    assert!(told.contains(&"REMATCH 120".to_owned()), "{told:?}");
+    h.send(ann, "YES");
+    h.advance(PAUSE);
+    let told = h.told(ann);
+    assert_eq!(
+        told[..2],
+        ["START O computer-fair 120", "BOARD ......... X - 120"]
+    );
+    h.advance(PAUSE);
+    let told = h.told(ann);
+    assert_eq!(
+        told[0].split(' ').nth(2),
+        Some("O"),
+        "the computer opened: {told:?}"
+    );
+}
+
+/// One game at a time still holds: a person arriving during a computer
+/// game is queued and told so, and that game is the computer's last: a
+/// player who did not beat it makes way for the next in line.
+#[test]
+fn a_person_waiting_ends_the_computer_game_after_this_one() {
+    let mut h = Harness::new();
+    let ann = join_v2_computer(&mut h, "ann");
+    h.send(ann, "computer perfect");
+    let told = h.told(ann);
+    let carol = h.connect();
+    h.send(carol, "HELLO 2 carol");
+    let out = h.out();
+    assert!(
+        out.contains(&format!("{}: WAIT 1 GAME", carol.0)),
+        "{out:?}"
+    );
+    let told = play_lowest_cells(&mut h, ann, told);
+    assert!(
+        told.contains(
+            &"BYE others are waiting, so the table goes to the next in line; thanks for playing"
+                .to_owned()
+        ),
+        "{told:?}"
+    );
+    assert!(!told.iter().any(|l| l.starts_with("REMATCH")), "{told:?}");
+    // The table is free, and carol is first in line for an opponent.
+    let status = h.lobby.status();
+    assert_eq!(status.playing, None);
+    assert_eq!(
+        status.queued,
+        [ttt_protocol::Name::sanitize("carol").expect("name")]
+    );
+}
+
+/// A player who quits against the computer forfeits, and the computer goes
+/// too: it never keeps the table.
+#[test]
+fn the_computer_never_keeps_the_table() {
+    let mut h = Harness::new();
+    let ann = join_v2_computer(&mut h, "ann");
+    h.send(ann, "computer easy");
+    let carol = h.join("carol");
+    let dave = h.join("dave");
+    h.out();
+    h.send(ann, "QUIT");
+    let out = h.out();
+    assert!(out.contains(&format!("{}: BYE goodbye", ann.0)), "{out:?}");
+    assert!(
+        out.contains(&format!("{}: START X dave", carol.0)),
+        "{out:?}"
+    );
+    assert!(
+        out.contains(&format!("{}: START O carol", dave.0)),
+        "{out:?}"
+    );
+    // The computer is gone: the next deadline is carol's clock warning.
+    assert_eq!(
+        h.lobby.next_deadline(),
+        Some(h.now + TURN - Duration::from_secs(30))
+    );
+}
+
+/// The message exists only for those granted it: to a version 1 client,
+/// or one that did not ask, it is an unknown word, as before; a server
+/// without a computer grants nothing and tells a person so.
+#[test]
+fn the_computer_is_only_for_those_it_was_offered_to() {
+    let mut h = Harness::new();
+    let bob = h.join("bob");
+    h.out();
+    h.send(bob, "COMPUTER");
+    assert_eq!(h.told(bob), ["ERR MALFORMED unknown message \"COMPUTER\""]);
+
+    let mut h = Harness::new();
+    h.lobby.settings.computer = None;
+    let ann = h.connect();
+    h.out();
+    h.send(ann, "HELLO 2 ann computer");
+    assert_eq!(h.told(ann), ["HELLO 2 ann", "WAIT 1 OPEN"]);
+    h.send(ann, "COMPUTER");
+    assert_eq!(h.told(ann), ["ERR MALFORMED unknown message \"COMPUTER\""]);
+    let mut h = Harness::new();
+    h.lobby.settings.computer = None;
+    let carol = h.connect();
+    h.out();
+    h.send(carol, "play carol");
+    let told = h.told(carol);
+    assert_eq!(
+        told[1],
+        "Waiting for an opponent to connect... (q to leave)"
+    );
+    h.send(carol, "computer");
+    assert_eq!(
+        h.told(carol),
+        ["This server has no computer opponent; wait for a person to join."]
+    );
 }

@@ -136,7 +136,10 @@ fn results_and_leaving_are_said_plainly() {
 #[test]
 fn the_line_and_mistakes_are_explained() {
     let mut prose = Prose::new(name("carol"));
-    let wait = |place, game_on| Tell::Wait(Place { place, game_on });
+    let wait = |place, game_on| Tell::Wait {
+        place: Place { place, game_on },
+        computer: false,
+    };
     assert_eq!(
         prose.speak(&wait(1, false)),
         ["Waiting for an opponent to connect... (q to leave)"]
