@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use ttt_cli::{Limit, parse_limit};
-use ttt_protocol::Name;
+use ttt_protocol::{Level, Name};
 
 use crate::session::Timings;
 
@@ -59,6 +59,17 @@ pub struct Args {
     /// Time a move may go unanswered before the client says so.
     #[arg(long, env = "TTT_ANSWER_NOTICE", default_value = "3", value_parser = parse_limit, hide = true)]
     pub answer_notice: Limit,
+
+    /// Play the server's computer opponent instead of waiting for a person:
+    /// easy, fair (the default) or perfect.
+    #[arg(long, env = "TTT_COMPUTER", num_args = 0..=1, default_missing_value = "fair",
+          value_parser = parse_level, value_name = "LEVEL")]
+    pub computer: Option<Level>,
+
+    /// Time waiting alone for an opponent before the client offers the
+    /// computer.
+    #[arg(long, env = "TTT_COMPUTER_OFFER", default_value = "5", value_parser = parse_limit)]
+    pub computer_offer: Limit,
 }
 
 impl Args {
@@ -68,8 +79,14 @@ impl Args {
             queue_notice: self.queue_notice.0,
             quit_wait: self.quit_wait.0,
             answer_notice: self.answer_notice.0,
+            computer_offer: self.computer_offer.0,
         }
     }
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+        .map_err(|e: ttt_protocol::ParseError| e.to_string())
 }
 
 fn parse_name(s: &str) -> Result<Name, String> {
@@ -106,6 +123,21 @@ mod tests {
         assert_eq!(args.timings(), Timings::default());
         assert_eq!(args.liveness, Limit(ttt_cli::liveness::DEFAULT_LIVENESS));
         assert!(Args::try_parse_from(["ttt-client", "--connect-timeout", "0"]).is_err());
+    }
+
+    #[test]
+    fn computer_alone_means_fair() {
+        let parse = |args: &[&str]| Args::try_parse_from(args).map(|a| a.computer);
+        assert_eq!(parse(&["ttt-client"]).expect("parses"), None);
+        assert_eq!(
+            parse(&["ttt-client", "--computer"]).expect("parses"),
+            Some(Level::Fair)
+        );
+        assert_eq!(
+            parse(&["ttt-client", "--computer", "perfect"]).expect("parses"),
+            Some(Level::Perfect)
+        );
+        assert!(parse(&["ttt-client", "--computer", "genius"]).is_err());
     }
 
     #[test]

@@ -94,7 +94,8 @@ fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
             version,
             args.timings(),
             Instant::now(),
-        );
+        )
+        .wants_computer(args.computer);
         match play::run(session, &stream, &events, std::mem::take(&mut held)) {
             Exit::OlderServer if version != PROTOCOL_VERSION => {
                 // Set aside what was typed meanwhile, without this

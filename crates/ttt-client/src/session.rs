@@ -16,7 +16,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, ErrorCode, Mark, Name, Place, Score, ServerMsg,
+    Board, BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Mark, Name, Place, Score, ServerMsg,
 };
 
 use crate::events::{Event, Lost};
@@ -62,6 +62,8 @@ pub struct Timings {
     pub quit_wait: Duration,
     /// A move unanswered for this long: say so (and keep waiting).
     pub answer_notice: Duration,
+    /// Waiting alone this long for an opponent: offer the computer.
+    pub computer_offer: Duration,
 }
 
 impl Default for Timings {
@@ -70,6 +72,7 @@ impl Default for Timings {
             queue_notice: Duration::from_secs(3),
             quit_wait: Duration::from_millis(1500),
             answer_notice: Duration::from_secs(3),
+            computer_offer: Duration::from_secs(5),
         }
     }
 }
@@ -150,6 +153,20 @@ pub struct Session<W: Write> {
     /// prompt), and above it a live clock line that ticks may redraw.
     prompt_open: bool,
     live: Option<Instant>,
+    /// The computer: asked for at start (`--computer`), and whether the
+    /// server offers one.
+    computer: Computer,
+}
+
+/// The computer opponent, as far as the session knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Computer {
+    /// Asked for at start, at this level.
+    wanted: Option<Level>,
+    /// The server granted the feature.
+    available: bool,
+    /// When to offer it to a player waiting alone.
+    offer_at: Option<Instant>,
 }
 
 impl<W: Write> Session<W> {
@@ -183,7 +200,15 @@ impl<W: Write> Session<W> {
             answer_noticed: false,
             prompt_open: false,
             live: None,
+            computer: Computer::default(),
         }
+    }
+
+    /// Plays the server's computer opponent at `level` as soon as the
+    /// server says it has one (`--computer`).
+    pub fn wants_computer(mut self, level: Option<Level>) -> Session<W> {
+        self.computer.wanted = level;
+        self
     }
 
     /// The screen, for tests.
@@ -197,10 +222,16 @@ impl<W: Write> Session<W> {
         match event {
             Event::Server(ServerMsg::Welcome { .. }) if self.phase == Phase::Connecting => {
                 self.phase = Phase::Greeting;
+                // Version 1's HELLO takes no features.
+                let features = if self.version >= 2 {
+                    vec![Feature::computer()]
+                } else {
+                    vec![]
+                };
                 step.send.push(ClientMsg::Hello {
                     version: self.version,
                     name: self.me.clone(),
-                    features: vec![],
+                    features,
                 });
             }
             // The first line of a ttt server is always WELCOME.
@@ -275,6 +306,15 @@ impl<W: Write> Session<W> {
                 self.timings.answer_notice.as_secs_f64()
             ));
         }
+        if self.computer.offer_at.is_some_and(|at| at <= now) {
+            self.computer.offer_at = None;
+            if self.phase == Phase::Waiting {
+                self.say(
+                    "No opponent yet: type c to play the computer (or c easy, c fair, \
+                     c perfect), q to leave.",
+                );
+            }
+        }
         if self.live.is_some_and(|at| at <= now) {
             self.redraw_clock(now);
         }
@@ -295,7 +335,7 @@ impl<W: Write> Session<W> {
             .move_sent
             .filter(|_| !self.answer_noticed)
             .map(|sent| sent + self.timings.answer_notice);
-        [leaving, queue, answer, self.live]
+        [leaving, queue, answer, self.live, self.computer.offer_at]
             .into_iter()
             .flatten()
             .min()
@@ -304,7 +344,7 @@ impl<W: Write> Session<W> {
     fn on_server(&mut self, msg: ServerMsg, now: Instant, step: &mut Step) {
         match msg {
             ServerMsg::Welcome { .. } => {}
-            ServerMsg::Hello { name, .. } => {
+            ServerMsg::Hello { name, features, .. } => {
                 if name != self.me {
                     self.say(&format!(
                         "The name {} is taken here; you play as {name}.",
@@ -312,13 +352,23 @@ impl<W: Write> Session<W> {
                     ));
                     self.me = name;
                 }
+                self.computer.available = features.contains(&Feature::computer());
+                match self.computer.wanted {
+                    Some(level) if self.computer.available => {
+                        step.send.push(ClientMsg::Computer(Some(level)));
+                    }
+                    Some(_) => self
+                        .say("This server has no computer opponent; waiting for a person instead."),
+                    None => {}
+                }
             }
-            ServerMsg::Wait(place) => self.on_wait(place),
+            ServerMsg::Wait(place) => self.on_wait(place, now),
             ServerMsg::Start {
                 mark,
                 opponent,
                 limit,
             } => {
+                self.computer.offer_at = None;
                 let score = self
                     .game
                     .as_ref()
@@ -400,10 +450,14 @@ impl<W: Write> Session<W> {
         }
     }
 
-    fn on_wait(&mut self, place: Option<Place>) {
+    fn on_wait(&mut self, place: Option<Place>, now: Instant) {
         self.phase = Phase::Waiting;
         self.confirm = false;
         self.live = None;
+        // Alone with a free table: if nobody comes soon, offer the computer.
+        let alone = place.is_some_and(|p| !p.game_on);
+        self.computer.offer_at = (alone && self.computer.available && self.interactive)
+            .then(|| now + self.timings.computer_offer);
         let text = match (place, &self.game) {
             (
                 Some(Place {
@@ -563,6 +617,13 @@ impl<W: Write> Session<W> {
             },
             _ if leave_word => self.leave(now, step),
             _ if word.is_empty() => {}
+            Phase::Waiting if self.computer.available => match computer_word(&word) {
+                Some(level) => {
+                    self.computer.offer_at = None;
+                    step.send.push(ClientMsg::Computer(level));
+                }
+                None => self.say("Nothing to answer yet: c plays the computer, q leaves."),
+            },
             _ => self.say("Nothing to answer yet; q leaves."),
         }
     }
@@ -852,6 +913,21 @@ impl<W: Write> Session<W> {
         self.end_prompt_line();
         self.live = None;
         let _ = writeln!(self.out, "{text}");
+    }
+}
+
+/// `c`, `c perfect`, `computer easy`: a request for the computer, and the
+/// level if one was named (`Some(None)`: the server's default).
+fn computer_word(word: &str) -> Option<Option<Level>> {
+    let mut words = word.split_whitespace();
+    match words.next() {
+        Some("c" | "computer") => {}
+        _ => return None,
+    }
+    match (words.next(), words.next()) {
+        (None, _) => Some(None),
+        (Some(level), None) => level.parse().ok().map(Some),
+        _ => None,
     }
 }
 

@@ -360,7 +360,7 @@ fn an_older_server_is_asked_again_in_version_1() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.contains("Server: this is an old server"), "{out}");
     let hellos: Vec<String> = rx.try_iter().collect();
-    assert_eq!(hellos, ["HELLO 2 cli", "HELLO 1 cli"]);
+    assert_eq!(hellos, ["HELLO 2 cli computer", "HELLO 1 cli"]);
 
     let port = fake_server(
         &["ERR NOPROTO client speaks protocol 1, server speaks 7"],
@@ -703,4 +703,32 @@ fn a_script_that_ended_leaves_when_put_back_in_line() {
     assert!(out.contains("You win: raw disconnected."), "{out}");
     assert!(out.contains("Waiting for your next opponent"), "{out}");
     assert!(out.contains("(end of input: leaving)"), "{out}");
+}
+
+/// The real client plays the computer through the real server: asked for
+/// with `--computer perfect`, it plays a whole game (its script tries every
+/// cell in turn; the server refuses the taken ones), and perfect does not
+/// lose. The client shows only what the server decided.
+#[test]
+fn the_client_plays_the_computer() {
+    let server = Server::start(&["--computer-pause", "0"]);
+    let script = "1\n2\n3\n4\n5\n6\n7\n8\n9\nn\n";
+    let mut client = Client::start(
+        server.port,
+        &[("TTT_NAME", "cli"), ("TTT_COMPUTER", "perfect")],
+    );
+    client.type_in(script);
+    client.close_stdin();
+    let (code, out, stderr) = client.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.contains("New game against computer-perfect: you are X"),
+        "{out}"
+    );
+    assert!(out.contains("computer-perfect took "), "{out}");
+    assert!(
+        out.contains("You lose: computer-perfect got three in a row") || out.contains("It's a tie"),
+        "{out}"
+    );
+    assert!(out.contains("You declined the rematch."), "{out}");
 }

@@ -37,6 +37,16 @@ fn client_examples_parse() {
 }
 
 #[test]
+fn feature_examples_parse() {
+    for example in table_examples("### Feature `computer`") {
+        let msg: ClientMsg = example
+            .parse()
+            .unwrap_or_else(|e| panic!("{example:?}: {e}"));
+        assert_eq!(msg.to_string(), example);
+    }
+}
+
+#[test]
 fn server_examples_parse_and_are_canonical() {
     for example in table_examples("## Messages from the server") {
         let msg: ServerMsg = example

@@ -24,7 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{Board, Cell, Mark, ServerMsg};
+use ttt_protocol::{Board, Cell, Level, Mark, ServerMsg};
+use ttt_rules::Engine;
 use ttt_test_support::proc::{context_switches, cpu_ns, fd_count, status_field};
 use ttt_test_support::{Server, connect_from, wait_until};
 
@@ -68,6 +69,12 @@ fn main() -> io::Result<()> {
         _ => {}
     }
     println!("ttt-server benchmark: {} CPUs\n", cpus());
+
+    // First, while nothing else runs: the engine builds its table once, at
+    // the first perfect engine, so this is the cold figure.
+    let engine = measure_engine();
+    engine.print();
+    println!();
 
     let paced = measure_moves(Some(PACE))?;
     println!(
@@ -116,7 +123,7 @@ fn main() -> io::Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2}",
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {}",
         paced.key_values(""),
         b2b.key_values("b2b_"),
         pinned,
@@ -126,8 +133,95 @@ fn main() -> io::Result<()> {
         ms(lobby_start),
         ms(queued_start),
         flood.cpu_pct,
+        engine.key_values(),
     );
     Ok(())
+}
+
+/// The computer opponent's cost: building perfect's table, and a move at
+/// each level in every position a game can reach.
+struct EngineCost {
+    build: Duration,
+    /// Per level: (positions, median move, worst move).
+    levels: Vec<(Level, usize, Duration, Duration)>,
+}
+
+impl EngineCost {
+    fn print(&self) {
+        println!("The computer opponent (ttt_rules::Engine), in-process:");
+        println!(
+            "  perfect's table of position values, built once: {:.2} ms",
+            ms(self.build)
+        );
+        for (level, positions, median, worst) in &self.levels {
+            println!(
+                "  {level:<7} a move, over all {positions} positions a game can reach: median {:.2} us, worst {:.2} us",
+                us(*median),
+                us(*worst)
+            );
+        }
+    }
+
+    fn key_values(&self) -> String {
+        let mut kv = format!("engine_build_ms={:.2}", ms(self.build));
+        for (level, _, median, worst) in &self.levels {
+            kv.push_str(&format!(
+                " engine_{level}_median_us={:.2} engine_{level}_worst_us={:.2}",
+                us(*median),
+                us(*worst)
+            ));
+        }
+        kv
+    }
+}
+
+fn measure_engine() -> EngineCost {
+    let start = Instant::now();
+    let _ = Engine::new(Level::Perfect, 1);
+    let build = start.elapsed();
+    // Every board a game can reach with a move left to make.
+    let mut positions = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![(Board::new(), Mark::X)];
+    while let Some((board, to_move)) = stack.pop() {
+        if !seen.insert(board) || ttt_rules::engine::winner(&board).is_some() || board.is_full() {
+            continue;
+        }
+        positions.push((board, to_move));
+        for cell in Cell::ALL {
+            let mut next = board;
+            if next.place(cell, to_move).is_ok() {
+                stack.push((next, to_move.other()));
+            }
+        }
+    }
+    let levels = Level::ALL
+        .into_iter()
+        .map(|level| {
+            let mut engine = Engine::new(level, 1);
+            // Each position's time is the median of a few tries, so one
+            // interrupt does not make a worst case.
+            let mut times: Vec<Duration> = positions
+                .iter()
+                .map(|(board, to_move)| {
+                    let mut tries: Vec<Duration> = (0..5)
+                        .map(|_| {
+                            let start = Instant::now();
+                            std::hint::black_box(engine.choose(board, *to_move));
+                            start.elapsed()
+                        })
+                        .collect();
+                    tries.sort();
+                    tries[tries.len() / 2]
+                })
+                .collect();
+            times.sort();
+            let median = times[times.len() / 2];
+            let worst = times.last().copied().unwrap_or_default();
+            (level, positions.len(), median, worst)
+        })
+        .collect();
+    EngineCost { build, levels }
 }
 
 /// The two-player floor: accept two connections, then read a line from

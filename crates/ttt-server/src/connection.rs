@@ -25,6 +25,7 @@ use mio::net::TcpStream;
 use ttt_protocol::{FrameError, LineReader};
 
 use crate::lobby::Broken;
+use crate::speech::Speech;
 
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
@@ -145,10 +146,16 @@ impl Connection {
         }
     }
 
-    /// Queues text (whole lines, endings included). Returns false if the
-    /// peer is so far behind that it must be treated as gone.
-    pub fn send(&mut self, text: &str) -> bool {
-        self.outbox.extend_from_slice(text.as_bytes());
+    /// Queues what to say. Returns false if the peer is so far behind that
+    /// it must be treated as gone.
+    pub fn send(&mut self, speech: &Speech) -> bool {
+        match speech {
+            // Writing into a Vec cannot fail.
+            Speech::Line(msg) => {
+                let _ = writeln!(self.outbox, "{msg}");
+            }
+            Speech::Text(text) => self.outbox.extend_from_slice(text.as_bytes()),
+        }
         self.outbox.len() <= MAX_OUTBOX
     }
 
@@ -332,7 +339,7 @@ mod tests {
     #[test]
     fn a_peer_that_never_reads_stalls_only_its_own_outbox() {
         let (mut conn, _peer) = pair();
-        let msg = format!("BYE {}\n", "x".repeat(400));
+        let msg = Speech::Text(format!("BYE {}\n", "x".repeat(400)));
         let start = Instant::now();
         let mut sends = 0;
         let stalled_at = loop {
@@ -369,7 +376,7 @@ mod tests {
     fn closing_delivers_the_last_line_then_the_end() {
         let (mut conn, mut peer) = pair();
         peer.write_all(b"lots of unread input\n").expect("write");
-        conn.send("BYE goodbye\n");
+        conn.send(&Speech::Text("BYE goodbye\n".to_owned()));
         conn.close();
         let now = Instant::now();
         assert_eq!(conn.flush(now), Flushed::Done);

@@ -35,7 +35,7 @@ use ttt_rules::{Event, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettin
 use crate::computer::{Computer, ComputerSettings};
 use crate::policy::{Cut, Policy};
 use crate::prose::Prose;
-use crate::speech::{Dialect, Tell};
+use crate::speech::{Dialect, Speech, Tell};
 use crate::wording::{Closing, Refused};
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
@@ -62,8 +62,8 @@ pub struct ConnId(pub u64);
 /// What the driver must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Out {
-    /// Write this text (whole lines, endings included) on this connection.
-    Send(ConnId, String),
+    /// Write this on this connection.
+    Send(ConnId, Speech),
     /// Close this connection once what was sent before has gone out. The
     /// lobby has forgotten it.
     Close(ConnId),
@@ -728,9 +728,9 @@ impl Lobby {
     /// Tells a connection something, in its dialect.
     fn tell(&mut self, id: ConnId, tell: &Tell<'_>) {
         if let Some(conn) = self.conns.get_mut(&id)
-            && let Some(text) = conn.dialect.speak(tell)
+            && let Some(speech) = conn.dialect.speak(tell)
         {
-            self.out.push(Out::Send(id, text));
+            self.out.push(Out::Send(id, speech));
         }
     }
 

@@ -7,7 +7,9 @@
 //! into `nc` ([`crate::prose`]). So the three kinds of seat see the same
 //! game, and adding a dialect changes nothing upstream.
 
-use ttt_protocol::{Feature, Name, Place};
+use std::fmt;
+
+use ttt_protocol::{Feature, Name, Place, ServerMsg};
 use ttt_rules::Say;
 
 use crate::prose::Prose;
@@ -40,6 +42,27 @@ pub enum Tell<'a> {
     Closing(&'a Closing),
 }
 
+/// What to write on one connection: a protocol line, or a person's lines.
+/// A protocol message stays a message until the connection writes it into
+/// its outbox, so a move costs no text built in between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Speech {
+    /// One protocol line (written with `\n`).
+    Line(ServerMsg),
+    /// Lines for a person, each ending in `\r\n`.
+    Text(String),
+}
+
+impl fmt::Display for Speech {
+    /// The text as written, without the last line ending.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Speech::Line(msg) => write!(f, "{msg}"),
+            Speech::Text(text) => f.write_str(text.strip_suffix("\r\n").unwrap_or(text)),
+        }
+    }
+}
+
 /// How a connection is spoken to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialect {
@@ -50,19 +73,21 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// The text to write for `tell`, line endings included, or `None` when
-    /// this dialect has nothing to say about it (version 1 has no word for
-    /// the opponent's clock, for one).
-    pub fn speak(&mut self, tell: &Tell<'_>) -> Option<String> {
+    /// What to write for `tell`, or `None` when this dialect has nothing
+    /// to say about it (version 1 has no word for the opponent's clock, for
+    /// one).
+    pub fn speak(&mut self, tell: &Tell<'_>) -> Option<Speech> {
         match self {
-            Dialect::Wire(version) => wording::wire(tell, *version).map(|msg| format!("{msg}\n")),
+            Dialect::Wire(version) => wording::wire(tell, *version).map(Speech::Line),
             Dialect::Person(prose) => {
                 let lines = prose.speak(tell);
                 (!lines.is_empty()).then(|| {
-                    lines
-                        .iter()
-                        .map(|line| format!("{line}\r\n"))
-                        .collect::<String>()
+                    Speech::Text(
+                        lines
+                            .iter()
+                            .map(|line| format!("{line}\r\n"))
+                            .collect::<String>(),
+                    )
                 })
             }
         }

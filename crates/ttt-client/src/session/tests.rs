@@ -100,7 +100,7 @@ impl Harness {
 fn the_handshake_asks_for_version_2_and_takes_the_name_given() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server; to play, type: play <your-name>");
-    assert_eq!(h.sent(), ["HELLO 2 ann"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
     h.server("HELLO 2 ann-2");
     assert_eq!(
         h.screen(),
@@ -299,7 +299,7 @@ fn ctrl_c_while_waiting_leaves_at_once() {
     h.server("WELCOME 1 ttt-server");
     h.server("WAIT 1 OPEN");
     h.event(Event::Interrupt);
-    assert_eq!(h.sent(), ["HELLO 2 ann", "QUIT"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer", "QUIT"]);
     assert_eq!(h.exit, Some(Exit::Interrupted));
 }
 
@@ -397,7 +397,7 @@ fn a_script_answers_in_order_and_leaves_when_its_input_ends() {
     h.event(Event::InputEnd);
     h.server("START X bob 120");
     h.server("BOARD ......... X - 120");
-    assert_eq!(h.sent(), ["HELLO 2 ann", "MOVE 5"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer", "MOVE 5"]);
     h.server("BOARD XXXOO.... - 3 -");
     h.server("RESULT WIN LINE 1 2 3");
     h.server("REMATCH 120");
@@ -443,4 +443,88 @@ fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
             .contains("You declined the rematch. Thanks for playing!")
     );
     assert_eq!(h.exit, Some(Exit::Done));
+}
+
+#[test]
+fn the_computer_is_asked_for_when_the_server_offers_it() {
+    let mut h = Harness::new(false);
+    h.session = Session::new(
+        Vec::new(),
+        Style { color: false },
+        false,
+        "ann".parse().expect("name"),
+        2,
+        Timings::default(),
+        h.now,
+    )
+    .wants_computer(Some(Level::Perfect));
+    h.server("WELCOME 1 ttt-server");
+    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
+    h.server("HELLO 2 ann computer");
+    assert_eq!(h.sent(), ["COMPUTER perfect"]);
+    h.server("START X computer-perfect 120");
+    assert!(h.screen().contains("New game against computer-perfect"));
+}
+
+#[test]
+fn a_server_without_a_computer_is_said_so() {
+    let mut h = Harness::new(true);
+    h.session = Session::new(
+        Vec::new(),
+        Style { color: false },
+        true,
+        "ann".parse().expect("name"),
+        2,
+        Timings::default(),
+        h.now,
+    )
+    .wants_computer(Some(Level::Easy));
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann");
+    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
+    assert!(h.screen().contains("This server has no computer opponent"));
+}
+
+/// Waiting alone at a keyboard, the player is offered the computer after
+/// a while, and `c perfect` asks for it.
+#[test]
+fn waiting_alone_the_computer_is_offered() {
+    let mut h = Harness::new(true);
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann computer");
+    h.server("WAIT 1 OPEN");
+    h.sent();
+    h.screen();
+    h.advance(Duration::from_millis(4900));
+    assert_eq!(h.screen(), "");
+    h.advance(Duration::from_millis(100));
+    assert!(
+        h.screen()
+            .starts_with("No opponent yet: type c to play the computer")
+    );
+    h.typed("c genius");
+    assert!(h.sent().is_empty());
+    h.typed("c perfect");
+    assert_eq!(h.sent(), ["COMPUTER perfect"]);
+    h.typed("c");
+    assert_eq!(h.sent(), ["COMPUTER"]);
+}
+
+/// No offer while a game is being played, nor from a server without one.
+#[test]
+fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
+    let mut h = Harness::new(true);
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann computer");
+    h.server("WAIT 2 GAME");
+    h.advance(Duration::from_secs(60));
+    assert!(!h.screen().contains("No opponent yet"));
+    let mut h = Harness::new(true);
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann");
+    h.server("WAIT 1 OPEN");
+    h.advance(Duration::from_secs(60));
+    assert!(!h.screen().contains("No opponent yet"));
+    h.typed("c");
+    assert!(h.sent().iter().all(|m| m != "COMPUTER"));
 }

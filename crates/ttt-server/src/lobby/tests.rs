@@ -81,7 +81,7 @@ impl Harness {
             .take_out()
             .into_iter()
             .map(|out| match out {
-                Out::Send(id, text) => format!("{}: {}", id.0, text.trim_end()),
+                Out::Send(id, speech) => format!("{}: {speech}", id.0),
                 Out::Close(id) => format!("{}: <close>", id.0),
             })
             .collect()
