@@ -37,22 +37,12 @@ end() {
   sleep 0.3
 }
 
-# player NAME HOST [VAR=value...]: a real client as NAME on HOST, typing
-# what `type NAME ...` writes to its fifo.
+# player NAME HOST [VAR=value...]: a real client as NAME on HOST, joining
+# the server by its address, typing what `type NAME ...` writes.
 player() {
-  local name=$1 host=$2
-  shift 2
-  mkfifo "$work/$name.in"
-  spawn "$host" "$work/$name.in" "$work/$name.out" "$work/$name.err" \
-    env HOST=$server_ip PORT=1234 TTT_NAME="$name" NO_COLOR=1 TTT_LIVENESS=$L "$@" "$bin/ttt-client"
-  scenario_pids+=("$spawned")
-  # Hold the fifo open, so the client does not see its input end.
-  sleep 100 >"$work/$name.in" &
-  scenario_pids+=($!)
-  pids+=($!)
+  lan_player "$1" "$2" HOST=$server_ip PORT=1234 TTT_LIVENESS=$L "${@:3}"
+  scenario_pids+=("${player_pids[@]}")
 }
-
-type() { printf '%s\n' "$2" >"$work/$1.in"; }
 
 # alice (X, on host a) and bob (O, on host b) at the table, alice to move.
 seat_alice_and_bob() {
@@ -68,13 +58,6 @@ alice_wins() {
   type alice 1; expect bob "Your move" 5; type bob 4; expect alice "Your move" 5
   type alice 2; expect bob "Your move" 5; type bob 5; expect alice "Your move" 5
   type alice 3
-}
-
-# expect WHO TEXT WITHIN: WHO's output (or file) shows TEXT within WITHIN s.
-expect() {
-  local file=$work/$1
-  case $1 in *.*) ;; *) file=$work/$1.out ;; esac
-  wait_for "$file" "$3" "$2" || fail "$scenario: '$2' not seen in $1 within $3 s"
 }
 
 # noticed STARTED WHAT: records how long WHAT took since STARTED.

@@ -101,3 +101,28 @@ spawn() {
   spawned=$!
   pids+=("$spawned")
 }
+
+# lan_player NAME HOST [VAR=value...]: a real client as NAME on HOST, with
+# the variables given, its keyboard a fifo that `type NAME LINE` writes to
+# (held open, so the client does not see its input end). Its pids are left
+# in $player_pids.
+lan_player() {
+  local name=$1 host=$2
+  shift 2
+  mkfifo "$work/$name.in"
+  spawn "$host" "$work/$name.in" "$work/$name.out" "$work/$name.err" \
+    env TTT_NAME="$name" NO_COLOR=1 "$@" "$bin/ttt-client"
+  player_pids=("$spawned")
+  sleep 100 >"$work/$name.in" &
+  player_pids+=($!)
+  pids+=($!)
+}
+
+type() { printf '%s\n' "$2" >"$work/$1.in"; }
+
+# expect WHO TEXT WITHIN: WHO's output (or file) shows TEXT within WITHIN s.
+expect() {
+  local file=$work/$1
+  case $1 in *.*) ;; *) file=$work/$1.out ;; esac
+  wait_for "$file" "$3" "$2" || fail "$scenario: '$2' not seen in $1 within $3 s"
+}

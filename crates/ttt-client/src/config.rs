@@ -28,6 +28,25 @@ pub struct Args {
     #[arg(long, env = "HOST", default_value = "127.0.0.1")]
     pub host: String,
 
+    /// Find a ttt server on the LAN instead of typing its address (servers
+    /// announce themselves with --announce): join the only one found, or the
+    /// one called NAME, or choose from a list. HOST is then not used.
+    #[arg(long, env = "TTT_FIND", value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
+    pub find: Option<String>,
+
+    /// With --find: list the servers found, with what each is doing, and exit.
+    #[arg(long, requires = "find")]
+    pub list: bool,
+
+    /// With --find: follow the servers for --find-wait, printing each one as
+    /// it appears, changes (someone waiting, a game on) and goes; then exit.
+    #[arg(long, requires = "find", conflicts_with = "list")]
+    pub watch: bool,
+
+    /// How long --find looks for servers.
+    #[arg(long, env = "TTT_FIND_WAIT", default_value = "1.5", value_parser = parse_limit)]
+    pub find_wait: Limit,
+
     /// Server port.
     #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT)]
     pub port: u16,

@@ -1,7 +1,7 @@
 //! Opening the TCP connection, with an error a person can act on.
 
 use std::io;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use thiserror::Error;
@@ -61,7 +61,6 @@ pub fn host_port(host: &str, port: u16) -> String {
 /// Resolves `host` and connects to the first address that answers, each
 /// attempt bounded by `timeout`.
 pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, ConnectError> {
-    let addr = host_port(host, port);
     let candidates: Vec<_> = (host, port)
         .to_socket_addrs()
         .map_err(|source| ConnectError::UnknownHost {
@@ -69,9 +68,20 @@ pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, Co
             source,
         })?
         .collect();
+    connect_to(&candidates, &host_port(host, port), timeout)
+}
+
+/// Connects to the first of `candidates` that answers, each attempt bounded
+/// by `timeout`; `addr` names the server in an error.
+pub fn connect_to(
+    candidates: &[SocketAddr],
+    addr: &str,
+    timeout: Duration,
+) -> Result<TcpStream, ConnectError> {
+    let addr = addr.to_owned();
     let mut last = io::Error::new(io::ErrorKind::NotFound, "the host name has no addresses");
     for candidate in candidates {
-        match TcpStream::connect_timeout(&candidate, timeout) {
+        match TcpStream::connect_timeout(candidate, timeout) {
             Ok(stream) => return Ok(stream),
             Err(e) => last = e,
         }
@@ -85,7 +95,7 @@ pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, Co
             ConnectError::Unreachable { addr, source: last }
         }
         io::ErrorKind::NotFound => ConnectError::UnknownHost {
-            host: host.to_owned(),
+            host: addr,
             source: last,
         },
         _ => ConnectError::Other { addr, source: last },

@@ -5,6 +5,7 @@
 //!
 //! - [`config`]: flags and environment (`HOST`, `PORT`, `--name`);
 //! - [`connect`]: opening the connection, with errors a person can act on;
+//! - [`find`]: choosing among the servers found on the LAN (`--find`);
 //! - [`events`]: one thread reading the server and one reading stdin, both
 //!   feeding one channel;
 //! - [`session`]: the session as a state machine with time passed in: one
@@ -17,6 +18,7 @@
 pub mod config;
 pub mod connect;
 pub mod events;
+pub mod find;
 pub mod play;
 pub mod render;
 pub mod session;

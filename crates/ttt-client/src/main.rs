@@ -6,9 +6,13 @@ use std::sync::mpsc;
 
 use std::time::Instant;
 
+use std::io::BufRead;
+use std::net::{SocketAddr, TcpStream};
+
 use ttt_client::config::{Args, default_name};
-use ttt_client::connect::{connect, host_port};
+use ttt_client::connect::{ConnectError, connect, connect_to, host_port};
 use ttt_client::events::{Event, Lost, spawn_server_reader, spawn_stdin_reader};
+use ttt_client::find::{self, Choice};
 use ttt_client::play;
 use ttt_client::render::Style;
 use ttt_client::session::{Exit, Session};
@@ -22,9 +26,17 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let server = host_port(&args.host, args.port);
+    let target = match target(&args) {
+        Ok(Some(target)) => target,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = target.label();
     let liveness = args.liveness.0;
-    match run(args) {
+    match run(args, &target) {
         Ok(Exit::Done) => ExitCode::SUCCESS,
         Ok(Exit::Interrupted) => ExitCode::from(INTERRUPTED),
         Ok(Exit::Lost(Lost::Unreachable)) => {
@@ -57,7 +69,144 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
+/// Where to connect: an address typed (or the default), or a server found
+/// on the LAN.
+enum Target {
+    Address {
+        host: String,
+        port: u16,
+    },
+    Found {
+        name: String,
+        addrs: Vec<SocketAddr>,
+    },
+}
+
+impl Target {
+    /// How errors name the server.
+    fn label(&self) -> String {
+        match self {
+            Target::Address { host, port } => host_port(host, *port),
+            Target::Found { name, addrs } => match addrs.first() {
+                Some(addr) => format!("{name} ({addr})"),
+                None => name.clone(),
+            },
+        }
+    }
+
+    fn connect(&self, timeout: std::time::Duration) -> Result<TcpStream, ConnectError> {
+        match self {
+            Target::Address { host, port } => connect(host, *port, timeout),
+            Target::Found { addrs, .. } => connect_to(addrs, &self.label(), timeout),
+        }
+    }
+}
+
+/// The server to play on: `--find` browses the LAN (and with `--list`
+/// only lists what it found: `None`); otherwise `HOST` and `PORT`.
+fn target(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
+    let Some(wanted) = &args.find else {
+        return Ok(Some(Target::Address {
+            host: args.host.clone(),
+            port: args.port,
+        }));
+    };
+    let wanted = Some(wanted.as_str()).filter(|w| !w.is_empty());
+    let wait = args.find_wait.0;
+    if args.watch {
+        let mut browser = ttt_discovery::Browser::start()?;
+        let started = std::time::Instant::now();
+        let mut shown = std::collections::HashMap::new();
+        while let Some(changed) = browser.next_change(started + wait) {
+            // A record can come again unchanged, or with only an address
+            // more: print what a person would see change.
+            let line = find::describe(&changed);
+            if shown.insert(changed.name.clone(), line.clone()).as_ref() != Some(&line) {
+                println!("+{:.3} s  {line}", started.elapsed().as_secs_f64());
+            }
+        }
+        browser.finish();
+        return Ok(None);
+    }
+    let found = ttt_discovery::browse(wait)?;
+    let listed = find::list(&found);
+    if args.list {
+        if found.is_empty() {
+            println!(
+                "no ttt server found on the LAN within {} s",
+                wait.as_secs_f64()
+            );
+        }
+        for line in listed {
+            println!("{line}");
+        }
+        return Ok(None);
+    }
+    let index = match find::choose(&found, wanted) {
+        Choice::Connect(i) => i,
+        Choice::NoneFound => {
+            return Err(format!(
+                "no ttt server found on the LAN within {} s (is it started with --announce? \
+                 you can also give its address: HOST=... or --host)",
+                wait.as_secs_f64()
+            )
+            .into());
+        }
+        Choice::NoSuchName => {
+            let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+            return Err(format!(
+                "no ttt server called {:?} on the LAN; found: {}",
+                wanted.unwrap_or_default(),
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )
+            .into());
+        }
+        Choice::Ask if !io::stdin().is_terminal() => {
+            return Err(format!(
+                "{} ttt servers on the LAN; name one with --find NAME: {}",
+                found.len(),
+                listed.join("; ")
+            )
+            .into());
+        }
+        Choice::Ask => {
+            println!("ttt servers on the LAN:");
+            for line in &listed {
+                println!("  {line}");
+            }
+            ask_which(&found)?
+        }
+    };
+    let chosen = found.into_iter().nth(index).ok_or("no such server")?;
+    println!("Joining {}.", chosen.name);
+    Ok(Some(Target::Found {
+        name: chosen.name,
+        addrs: chosen.addrs,
+    }))
+}
+
+/// Asks at the keyboard which server to join, until the answer is one.
+fn ask_which(found: &[ttt_discovery::Found]) -> Result<usize, Box<dyn std::error::Error>> {
+    let stdin = io::stdin();
+    let mut line = String::new();
+    loop {
+        print!("Which one? (1-{}, or a name): ", found.len());
+        io::Write::flush(&mut io::stdout())?;
+        line.clear();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Err("no server chosen".into());
+        }
+        if let Some(i) = find::pick(found, &line) {
+            return Ok(i);
+        }
+    }
+}
+
+fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> {
     // Bounded: a server flooding lines waits for the screen to keep up.
     let (events_tx, events) = mpsc::sync_channel(64);
     let keyboard = io::stdin().is_terminal();
@@ -80,7 +229,7 @@ fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     // refuses it, and is asked again in version 1.
     let mut held = Vec::new();
     for version in [LATEST_VERSION, PROTOCOL_VERSION] {
-        let stream = connect(&args.host, args.port, args.connect_timeout.0)?;
+        let stream = target.connect(args.connect_timeout.0)?;
         stream.set_nodelay(true)?;
         // The server's machine may vanish without a word: have the kernel
         // notice.

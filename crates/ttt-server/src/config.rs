@@ -49,6 +49,21 @@ pub struct Args {
     #[arg(long, env = "LIVENESS", default_value = "12", value_parser = parse_limit)]
     pub liveness: Limit,
 
+    /// Announce this server on the LAN (multicast DNS service discovery),
+    /// so players find it with `ttt-client --find`. Off unless asked.
+    #[arg(long, env = "ANNOUNCE")]
+    pub announce: bool,
+
+    /// The name players see when they find this server. Default: this
+    /// machine's host name.
+    #[arg(long, env = "SERVER_NAME", value_parser = parse_server_name)]
+    pub name: Option<String>,
+
+    /// Announce only on these network interfaces (comma-separated, e.g.
+    /// eth0,wlan0). Default: every interface but loopback.
+    #[arg(long, env = "ANNOUNCE_ON", value_delimiter = ',')]
+    pub announce_on: Vec<String>,
+
     /// No computer opponent: players wait for each other (a LAN that wants
     /// people only).
     #[arg(long, env = "NO_COMPUTER")]
@@ -110,6 +125,18 @@ impl From<&Args> for Settings {
     }
 }
 
+/// A server name: what a DNS-SD instance name may hold, within reason.
+fn parse_server_name(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 63 || s.chars().any(char::is_control) {
+        Err(format!(
+            "{s:?} is not a server name (1 to 63 bytes, no control characters)"
+        ))
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +164,25 @@ mod tests {
             Settings::from(&at_once).computer_pause,
             Some(Duration::ZERO)
         );
+    }
+
+    #[test]
+    fn announcing_is_off_unless_asked() {
+        let quiet = Args::try_parse_from(["ttt-server"]).expect("parses");
+        assert!(!quiet.announce);
+        let args = Args::try_parse_from([
+            "ttt-server",
+            "--announce",
+            "--name",
+            "lan party",
+            "--announce-on",
+            "eth0,wlan0",
+        ])
+        .expect("parses");
+        assert!(args.announce);
+        assert_eq!(args.name.as_deref(), Some("lan party"));
+        assert_eq!(args.announce_on, ["eth0", "wlan0"]);
+        assert!(Args::try_parse_from(["ttt-server", "--name", ""]).is_err());
     }
 
     #[test]

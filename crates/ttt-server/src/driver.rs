@@ -96,7 +96,12 @@ pub struct Server {
     /// since: warned once, not every retry.
     out_of_fds: bool,
     last_status: Status,
+    /// Told each new lobby status (discovery keeps its record current).
+    on_status: Option<StatusHook>,
 }
+
+/// What [`Server::on_status_change`] calls.
+type StatusHook = Box<dyn FnMut(&Status) + Send>;
 
 impl Server {
     /// A server on an already bound listener. Taking a bound listener,
@@ -136,6 +141,7 @@ impl Server {
             accept_paused_until: None,
             out_of_fds: false,
             last_status: Status::default(),
+            on_status: None,
         })
     }
 
@@ -424,12 +430,23 @@ impl Server {
 
     /// Logs the lobby's state when it changes (at debug level, where it
     /// costs nothing when off).
+    /// Has `hook` told the lobby's status each time it changes (who waits,
+    /// who plays), and once now: the one stream of changes that the LAN
+    /// announcement reads.
+    pub fn on_status_change(&mut self, mut hook: impl FnMut(&Status) + Send + 'static) {
+        hook(&self.last_status);
+        self.on_status = Some(Box::new(hook));
+    }
+
     fn log_status(&mut self) {
-        if !log::log_enabled!(log::Level::Debug) {
+        if !log::log_enabled!(log::Level::Debug) && self.on_status.is_none() {
             return;
         }
         let status = self.lobby.status();
         if status != self.last_status {
+            if let Some(hook) = &mut self.on_status {
+                hook(&status);
+            }
             let playing = match &status.playing {
                 Some([a, b]) => format!("{a} and {b} playing"),
                 None => "table free".to_owned(),

@@ -39,5 +39,5 @@ pub use addresses::{join_commands, lan_addresses};
 pub use config::{Args, DEFAULT_PORT, Settings};
 pub use connection::{LINGER, MAX_OUTBOX};
 pub use driver::{Server, Stop};
-pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR};
+pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR, Status};
 pub use policy::{MAX_BLANK_LINES, MAX_STRIKES};

@@ -5,7 +5,12 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ttt_server::{Args, Server, Settings, join_commands, lan_addresses};
+use std::sync::mpsc;
+use std::thread;
+
+use ttt_discovery::{Announcer, Listing, TableState};
+use ttt_protocol::{LATEST_VERSION, PROTOCOL_VERSION};
+use ttt_server::{Args, Server, Settings, Status, join_commands, lan_addresses};
 
 fn main() -> ExitCode {
     let args: Args = match ttt_cli::start() {
@@ -28,7 +33,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let server = match Server::new(listener, &Settings::from(&args)) {
+    let settings = Settings::from(&args);
+    let mut server = match Server::new(listener, &settings) {
         Ok(server) => server,
         Err(e) => {
             eprintln!("error: cannot start the server: {e}");
@@ -48,8 +54,32 @@ fn main() -> ExitCode {
     if let Err(e) = handler {
         log::warn!("cannot catch Ctrl-C ({e}); players will not be told when the server stops");
     }
-    print_join_hint(bound);
-    match server.run() {
+    let announcing = if args.announce {
+        let name = args.name.clone().unwrap_or_else(host_name);
+        match announce(
+            &mut server,
+            &name,
+            bound.port(),
+            &args.announce_on,
+            &settings,
+        ) {
+            Ok(announcing) => Some((name, announcing)),
+            Err(e) => {
+                eprintln!("error: cannot announce the server on the LAN: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    print_join_hint(bound, announcing.as_ref().map(|(name, _)| name.as_str()));
+    let served = server.run();
+    // Stopped: say goodbye on the LAN too, so the server vanishes from
+    // players' lists at once, before the process exits.
+    if let Some((_, announcer)) = announcing {
+        let _ = announcer.join();
+    }
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the server failed: {e}");
@@ -58,12 +88,83 @@ fn main() -> ExitCode {
     }
 }
 
+/// Starts announcing the server, and keeps its record current from the
+/// lobby's status changes. The announcement lives on a thread of its own
+/// (named for what it does), which the server's status hook feeds through a
+/// channel; when the server is dropped, the channel closes and the thread
+/// unregisters the server before it ends.
+fn announce(
+    server: &mut Server,
+    name: &str,
+    port: u16,
+    interfaces: &[String],
+    settings: &Settings,
+) -> Result<thread::JoinHandle<()>, Box<dyn std::error::Error>> {
+    let computer = settings.computer_pause.is_some();
+    let listing = move |status: &Status| Listing {
+        versions: (PROTOCOL_VERSION..=LATEST_VERSION).collect(),
+        state: match (&status.playing, status.queued.as_slice()) {
+            (Some(_), queued) => TableState::Playing {
+                queued: queued.len(),
+            },
+            (None, [one]) => TableState::Waiting(one.clone()),
+            (None, _) => TableState::Open,
+        },
+        computer,
+    };
+    let mut announcer = Announcer::start(
+        name,
+        &dns_label(name),
+        port,
+        interfaces,
+        listing(&Status::default()),
+    )?;
+    log::info!("announced on the LAN as {}", announcer.fullname());
+    let (changes, listings) = mpsc::channel::<Listing>();
+    server.on_status_change(move |status| {
+        // The receiver ends only after the server: nothing to do if gone.
+        let _ = changes.send(listing(status));
+    });
+    let handle = thread::Builder::new()
+        .name("announcer".into())
+        .spawn(move || {
+            for listing in listings {
+                announcer.update(&listing);
+            }
+            announcer.stop();
+        })?;
+    Ok(handle)
+}
+
+/// This machine's host name, for the default server name.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "ttt-server".to_owned())
+}
+
+/// A DNS host label from any name: letters, digits and `-` only.
+fn dns_label(name: &str) -> String {
+    let label: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(63)
+        .collect();
+    if label.trim_matches('-').is_empty() {
+        "ttt-server".to_owned()
+    } else {
+        label
+    }
+}
+
 /// Tells the host where the server listens and what the players should type.
 /// The first line is stable: scripts and tests read the port from it.
 ///
 /// Write errors are ignored: a closed stdout (`ttt-server | head -1`) must
 /// not stop the server, which has nothing more to print there.
-fn print_join_hint(bound: SocketAddr) {
+fn print_join_hint(bound: SocketAddr, announced: Option<&str>) {
     let port = bound.port();
     let mut lines = vec![format!("ttt-server listening on {bound}")];
     if bound.ip().is_unspecified() || bound.ip().is_loopback() {
@@ -79,6 +180,14 @@ fn print_join_hint(bound: SocketAddr) {
         let [client, nc] = join_commands(ip, port);
         lines.push(format!("  from the LAN:     {client}"));
         lines.push(format!("             or:    {nc}"));
+    }
+    match announced {
+        Some(name) => lines.push(format!(
+            "  announced on the LAN as \"{name}\": players find it with: cargo run -p ttt-client -- --find"
+        )),
+        None => lines.push(
+            "  (--announce lets players find it with ttt-client --find, no address to type)".into(),
+        ),
     }
     lines.push(
         "one game at a time; later players wait their turn (winner stays on). Ctrl-C stops the server."

@@ -1,0 +1,147 @@
+//! Choosing a server found on the LAN (`--find`): pure, so every choice is
+//! unit-tested; the browsing itself is `ttt_discovery::browse`.
+
+use ttt_discovery::Found;
+
+/// What to do with the servers found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// Connect to this one (by index) without asking.
+    Connect(usize),
+    /// Several: ask the player to pick one by number.
+    Ask,
+    /// None answered.
+    NoneFound,
+    /// None is called what was asked for.
+    NoSuchName,
+}
+
+/// Picks a server: the one named `wanted` (ignoring case), or the only one
+/// found; otherwise the player chooses. Every ttt server takes players
+/// (a busy one puts them in line), so any single server found is the one.
+/// Servers that stopped while we looked are never chosen.
+pub fn choose(found: &[Found], wanted: Option<&str>) -> Choice {
+    let here: Vec<usize> = (0..found.len()).filter(|&i| !found[i].gone).collect();
+    match wanted {
+        Some(name) => here
+            .into_iter()
+            .find(|&i| found[i].name.eq_ignore_ascii_case(name))
+            .map_or(Choice::NoSuchName, Choice::Connect),
+        None => match here.as_slice() {
+            [] => Choice::NoneFound,
+            [only] => Choice::Connect(*only),
+            _ => Choice::Ask,
+        },
+    }
+}
+
+/// The list shown to the player, one line per server, numbered from 1:
+/// `1. lan-party (10.0.0.1:1234): ann is waiting for an opponent`.
+pub fn list(found: &[Found]) -> Vec<String> {
+    found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{}. {}", i + 1, describe(f)))
+        .collect()
+}
+
+/// One server in a line, its addresses best first:
+/// `lan-party (10.0.0.1:1234, [fe80::1%2]:1234): game in progress`.
+pub fn describe(f: &Found) -> String {
+    let addr = if f.addrs.is_empty() {
+        "no address".to_owned()
+    } else {
+        let addrs: Vec<String> = f.addrs.iter().map(ToString::to_string).collect();
+        addrs.join(", ")
+    };
+    let state = match &f.listing {
+        _ if f.gone => "stopped (it said goodbye while we looked)".to_owned(),
+        Ok(listing) => listing.state.to_string(),
+        Err(why) => format!("(unreadable: {why})"),
+    };
+    format!("{} ({addr}): {state}", f.name)
+}
+
+/// The player's answer to "which one?": a number from 1, or a name.
+pub fn pick(found: &[Found], answer: &str) -> Option<usize> {
+    let answer = answer.trim();
+    let index = match answer.parse::<usize>() {
+        Ok(n) if (1..=found.len()).contains(&n) => Some(n - 1),
+        Ok(_) => None,
+        Err(_) => found
+            .iter()
+            .position(|f| f.name.eq_ignore_ascii_case(answer)),
+    };
+    index.filter(|&i| !found[i].gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use ttt_discovery::{Listing, TableState};
+
+    use super::*;
+
+    fn server(name: &str, state: TableState) -> Found {
+        Found {
+            name: name.to_owned(),
+            addrs: vec!["10.0.0.1:1234".parse().expect("addr")],
+            listing: Ok(Listing {
+                versions: vec![1, 2],
+                state,
+                computer: true,
+            }),
+            gone: false,
+        }
+    }
+
+    #[test]
+    fn one_server_is_joined_at_once_and_several_are_asked_about() {
+        let one = [server("den", TableState::Open)];
+        assert_eq!(choose(&one, None), Choice::Connect(0));
+        assert_eq!(choose(&[], None), Choice::NoneFound);
+        let two = [
+            server("den", TableState::Open),
+            server("attic", TableState::Playing { queued: 2 }),
+        ];
+        assert_eq!(choose(&two, None), Choice::Ask);
+        assert_eq!(choose(&two, Some("ATTIC")), Choice::Connect(1));
+        assert_eq!(choose(&two, Some("cellar")), Choice::NoSuchName);
+        // One of two stopped while we looked: the other is the one.
+        let mut stopped = two.clone();
+        stopped[0].gone = true;
+        assert_eq!(choose(&stopped, None), Choice::Connect(1));
+        assert_eq!(choose(&stopped, Some("den")), Choice::NoSuchName);
+        assert_eq!(pick(&stopped, "1"), None);
+        assert_eq!(
+            list(&stopped)[0],
+            "1. den (10.0.0.1:1234): stopped (it said goodbye while we looked)"
+        );
+    }
+
+    #[test]
+    fn the_list_says_what_each_is_doing() {
+        let found = [
+            server("den", TableState::Waiting("ann".parse().expect("name"))),
+            server("attic", TableState::Playing { queued: 2 }),
+        ];
+        assert_eq!(
+            list(&found),
+            [
+                "1. den (10.0.0.1:1234): ann is waiting for an opponent",
+                "2. attic (10.0.0.1:1234): game in progress, 2 queued",
+            ]
+        );
+        let mut two_ways = found[0].clone();
+        two_ways
+            .addrs
+            .push("[fe80::1%2]:1234".parse().expect("addr"));
+        assert_eq!(
+            describe(&two_ways),
+            "den (10.0.0.1:1234, [fe80::1%2]:1234): ann is waiting for an opponent"
+        );
+        assert_eq!(pick(&found, "2"), Some(1));
+        assert_eq!(pick(&found, " den "), Some(0));
+        assert_eq!(pick(&found, "3"), None);
+        assert_eq!(pick(&found, "0"), None);
+    }
+}
