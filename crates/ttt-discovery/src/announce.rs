@@ -2,6 +2,7 @@
 //! and unregister (a "goodbye" packet, so browsers drop it at once) when
 //! stopping.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use mdns_sd::{IfKind, ServiceDaemon, ServiceInfo};
@@ -24,20 +25,20 @@ pub struct Announcer {
 }
 
 impl Announcer {
-    /// Announces a server called `instance` (on this host, `host_name`) on
-    /// `port`, on the named `interfaces` only (all but loopback, if none).
+    /// Announces a server called `instance` (on this host, `host_name`)
+    /// listening on `bound`, on the named `interfaces` only (all but
+    /// loopback, if none). Only addresses the server can be reached at are
+    /// announced: its own if it is bound to one; IPv4 only if bound to
+    /// `0.0.0.0` (which takes no IPv6 connections); both for `::`.
     pub fn start(
         instance: &str,
         host_name: &str,
-        port: u16,
+        bound: SocketAddr,
         interfaces: &[String],
         listing: Listing,
     ) -> Result<Announcer, DiscoveryError> {
         let daemon = ServiceDaemon::new().map_err(DiscoveryError::from)?;
-        // Loopback addresses mean nothing to another machine.
-        daemon
-            .disable_interface(vec![IfKind::LoopbackV4, IfKind::LoopbackV6])
-            .map_err(DiscoveryError::from)?;
+        // Each selection overrides the ones before it, address by address.
         if !interfaces.is_empty() {
             daemon
                 .disable_interface(IfKind::All)
@@ -47,6 +48,19 @@ impl Announcer {
                 .enable_interface(names)
                 .map_err(DiscoveryError::from)?;
         }
+        match bound.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => daemon.disable_interface(IfKind::IPv6),
+            IpAddr::V6(ip) if ip.is_unspecified() => Ok(()),
+            ip => daemon
+                .disable_interface(IfKind::All)
+                .and_then(|()| daemon.enable_interface(IfKind::Addr(ip))),
+        }
+        .map_err(DiscoveryError::from)?;
+        // Loopback addresses mean nothing to another machine.
+        daemon
+            .disable_interface(vec![IfKind::LoopbackV4, IfKind::LoopbackV6])
+            .map_err(DiscoveryError::from)?;
+        let port = bound.port();
         let mut announcer = Announcer {
             daemon,
             instance: instance.to_owned(),

@@ -51,7 +51,8 @@ pub struct Args {
 
     /// Announce this server on the LAN (multicast DNS service discovery),
     /// so players find it with `ttt-client --find`. Off unless asked.
-    #[arg(long, env = "ANNOUNCE")]
+    #[arg(long, env = "ANNOUNCE", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub announce: bool,
 
     /// The name players see when they find this server. Default: this
@@ -66,7 +67,8 @@ pub struct Args {
 
     /// No computer opponent: players wait for each other (a LAN that wants
     /// people only).
-    #[arg(long, env = "NO_COMPUTER")]
+    #[arg(long, env = "NO_COMPUTER", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub no_computer: bool,
 
     /// Time the computer opponent waits before each move, so people see it

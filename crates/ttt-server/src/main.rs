@@ -56,13 +56,7 @@ fn main() -> ExitCode {
     }
     let announcing = if args.announce {
         let name = args.name.clone().unwrap_or_else(host_name);
-        match announce(
-            &mut server,
-            &name,
-            bound.port(),
-            &args.announce_on,
-            &settings,
-        ) {
+        match announce(&mut server, &name, bound, &args.announce_on, &settings) {
             Ok(announcing) => Some((name, announcing)),
             Err(e) => {
                 eprintln!("error: cannot announce the server on the LAN: {e}");
@@ -96,7 +90,7 @@ fn main() -> ExitCode {
 fn announce(
     server: &mut Server,
     name: &str,
-    port: u16,
+    bound: SocketAddr,
     interfaces: &[String],
     settings: &Settings,
 ) -> Result<thread::JoinHandle<()>, Box<dyn std::error::Error>> {
@@ -115,7 +109,7 @@ fn announce(
     let mut announcer = Announcer::start(
         name,
         &dns_label(name),
-        port,
+        bound,
         interfaces,
         listing(&Status::default()),
     )?;

@@ -15,6 +15,11 @@ struct Harness {
 
 impl Harness {
     fn new(interactive: bool) -> Harness {
+        Harness::wanting(interactive, None)
+    }
+
+    /// A session that asked for the computer at `level` (`--computer`).
+    fn wanting(interactive: bool, level: Option<Level>) -> Harness {
         let now = Instant::now();
         let session = Session::new(
             Vec::new(),
@@ -24,7 +29,8 @@ impl Harness {
             2,
             Timings::default(),
             now,
-        );
+        )
+        .wants_computer(level);
         Harness {
             session,
             now,
@@ -447,17 +453,7 @@ fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
 
 #[test]
 fn the_computer_is_asked_for_when_the_server_offers_it() {
-    let mut h = Harness::new(false);
-    h.session = Session::new(
-        Vec::new(),
-        Style { color: false },
-        false,
-        "ann".parse().expect("name"),
-        2,
-        Timings::default(),
-        h.now,
-    )
-    .wants_computer(Some(Level::Perfect));
+    let mut h = Harness::wanting(false, Some(Level::Perfect));
     h.server("WELCOME 1 ttt-server");
     assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
     h.server("HELLO 2 ann computer");
@@ -468,17 +464,7 @@ fn the_computer_is_asked_for_when_the_server_offers_it() {
 
 #[test]
 fn a_server_without_a_computer_is_said_so() {
-    let mut h = Harness::new(true);
-    h.session = Session::new(
-        Vec::new(),
-        Style { color: false },
-        true,
-        "ann".parse().expect("name"),
-        2,
-        Timings::default(),
-        h.now,
-    )
-    .wants_computer(Some(Level::Easy));
+    let mut h = Harness::wanting(true, Some(Level::Easy));
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
     assert_eq!(h.sent(), ["HELLO 2 ann computer"]);

@@ -25,10 +25,7 @@ fn judge(board: &Board, to_move: Mark) -> i8 {
     if winner(board).is_some() {
         return -1;
     }
-    let moves: Vec<Cell> = Cell::ALL
-        .into_iter()
-        .filter(|&c| board.cell(c).is_none())
-        .collect();
+    let moves = empty_cells(board);
     if moves.is_empty() {
         return 0;
     }
@@ -41,6 +38,13 @@ fn judge(board: &Board, to_move: Mark) -> i8 {
         })
         .max()
         .unwrap_or(0)
+}
+
+fn empty_cells(board: &Board) -> Vec<Cell> {
+    Cell::ALL
+        .into_iter()
+        .filter(|&c| board.cell(c).is_none())
+        .collect()
 }
 
 fn over(board: &Board) -> bool {
@@ -69,15 +73,12 @@ fn every_game(
         let lost = winner(&board) == Some(me.other());
         return (u64::from(lost), 1);
     }
-    let moves: Vec<Cell> = if to_move == me {
+    let moves = if to_move == me {
         let candidates = engine.candidates(&board, me);
         check(&board, &candidates);
         candidates
     } else {
-        Cell::ALL
-            .into_iter()
-            .filter(|&c| board.cell(c).is_none())
-            .collect()
+        empty_cells(&board)
     };
     moves
         .into_iter()
@@ -113,10 +114,7 @@ fn positions(engine: &Engine, me: Mark) -> Vec<(Board, Vec<Cell>)> {
             out.push((board, candidates.clone()));
             candidates
         } else {
-            Cell::ALL
-                .into_iter()
-                .filter(|&c| board.cell(c).is_none())
-                .collect()
+            empty_cells(&board)
         };
         for cell in moves {
             walk(
@@ -256,11 +254,7 @@ fn easy_plays_every_legal_move_and_only_those() {
     let engine = Engine::new(Level::Easy, 1);
     for me in [Mark::X, Mark::O] {
         for (board, candidates) in positions(&engine, me) {
-            let empty: Vec<Cell> = Cell::ALL
-                .into_iter()
-                .filter(|&c| board.cell(c).is_none())
-                .collect();
-            assert_eq!(candidates, empty);
+            assert_eq!(candidates, empty_cells(&board));
         }
     }
     let mut engine = Engine::new(Level::Easy, 99);
