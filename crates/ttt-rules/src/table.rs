@@ -144,6 +144,9 @@ pub enum Say {
         /// The time to answer; `None`: no limit.
         limit: Option<Duration>,
     },
+    /// Your yes to the rematch is taken; the other's answer is awaited.
+    /// (The protocol has no message for it: a program knows what it sent.)
+    Accepted,
     /// You are leaving the table, and why.
     Bye(Farewell),
 }
@@ -321,6 +324,8 @@ impl Table {
                     if answers.iter().all(|a| *a == Some(true)) {
                         self.x = self.x.other();
                         self.start_game(now, &mut said);
+                    } else {
+                        said.push((seat, Say::Accepted));
                     }
                 }
                 State::Offered { .. } => self.part(seat, Parting::Declined, &mut said),

@@ -70,6 +70,7 @@ impl Computer {
                 self.next = Some((now + self.pause, Event::Rematch(true)));
             }
             Say::Board { .. }
+            | Say::Accepted
             | Say::Clock { .. }
             | Say::Result(_)
             | Say::Score(_)

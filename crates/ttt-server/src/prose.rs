@@ -94,6 +94,7 @@ impl Prose {
                 "Play again, marks swapped? Type y or n{}.",
                 limit.map_or(String::new(), |l| format!(" (within {})", seconds(l)))
             )],
+            Say::Accepted => vec![format!("Waiting for {}'s answer...", self.opponent())],
             Say::Bye(farewell) => vec![self.farewell(farewell)],
         }
     }

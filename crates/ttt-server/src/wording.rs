@@ -153,6 +153,8 @@ fn say(say: &Say, v2: bool) -> Option<ServerMsg> {
         Say::Result(outcome) => ServerMsg::Result(*outcome),
         Say::Score(score) => ServerMsg::Score(*score),
         Say::Rematch { limit } => ServerMsg::Rematch(v2.then(|| Limit::from_duration(*limit))),
+        // No message in either version: the client knows it said yes.
+        Say::Accepted => return None,
         Say::Bye(farewell) => ServerMsg::Bye(Text::new(&farewell_text(farewell))),
     })
 }
@@ -496,5 +498,8 @@ mod tests {
             features: &[],
         };
         assert_eq!(v2(&hello), "HELLO 2 bob");
+        // A yes taken is news only for a person: no protocol message.
+        assert_eq!(wire(&Tell::Say(&Say::Accepted), 1), None);
+        assert_eq!(wire(&Tell::Say(&Say::Accepted), 2), None);
     }
 }

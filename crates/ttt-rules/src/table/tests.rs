@@ -54,6 +54,7 @@ fn render(said: &Said) -> Vec<String> {
                 Say::Result(outcome) => format!("RESULT {outcome}"),
                 Say::Score(score) => format!("SCORE {score}"),
                 Say::Rematch { .. } => "REMATCH".to_owned(),
+                Say::Accepted => "(accepted)".to_owned(),
                 Say::Bye(farewell) => format!("BYE {farewell:?}"),
             };
             format!("{n} {text}")
@@ -231,8 +232,12 @@ fn both_yes_starts_a_rematch_with_marks_swapped_and_the_score_kept() {
     let now = Instant::now();
     let mut table = table_at(now);
     play(&mut table, &[1, 4, 2, 5, 3], now);
-    // The first yes alone says nothing; a second yes from the same seat is refused.
-    assert!(ok(&mut table, Seat::Second, Event::Rematch(true), now).is_empty());
+    // The first yes is only acknowledged to its seat (no wire message: a
+    // person in nc is told to wait); a second yes from it is refused.
+    assert_eq!(
+        ok(&mut table, Seat::Second, Event::Rematch(true), now),
+        ["2 (accepted)"]
+    );
     assert_eq!(
         table.handle(Seat::Second, Event::Rematch(true), now),
         Err(Refusal::AlreadyAccepted)

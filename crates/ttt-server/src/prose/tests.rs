@@ -121,6 +121,10 @@ fn results_and_leaving_are_said_plainly() {
         ["Play again, marks swapped? Type y or n (within 120 s)."]
     );
     assert_eq!(
+        prose.speak(&Tell::Say(&Say::Accepted)),
+        ["Waiting for dave's answer..."]
+    );
+    assert_eq!(
         prose.speak(&Tell::Say(&Say::Bye(Farewell::Declined))),
         ["You declined the rematch. Thanks for playing, carol!"]
     );
