@@ -4,7 +4,7 @@
 //! Nothing here computes an outcome: [`outcome`] only words the server's
 //! `RESULT`, and the board is drawn exactly as the server sent it.
 
-use ttt_protocol::{Board, Cell, Ending, Forfeit, Mark, Name, Outcome, Score};
+use ttt_protocol::{Board, Cell, Mark, Name};
 
 /// Whether to colour marks. Marks are letters either way, so the board stays
 /// readable where escape codes are not understood.
@@ -72,44 +72,6 @@ pub fn board(board: &Board, last: Option<Cell>, style: Style) -> String {
     rows.join("\n---+---+---\n")
 }
 
-/// The server's `RESULT`, in words, from this player's side.
-pub fn outcome(outcome: Outcome, opponent: &str) -> String {
-    match outcome {
-        Outcome::Tie => "It's a tie: the board is full.".to_owned(),
-        Outcome::Win(Ending::Line(line)) => format!("You win! Three in a row on {line}."),
-        Outcome::Lose(Ending::Line(line)) => {
-            format!("You lose: {opponent} got three in a row on {line}.")
-        }
-        Outcome::Win(Ending::Forfeit(reason)) => {
-            format!("You win: {opponent} {}.", forfeit_phrase(reason))
-        }
-        Outcome::Lose(Ending::Forfeit(reason)) => format!(
-            "{}; {opponent} wins by forfeit.",
-            match reason {
-                Forfeit::Quit => "You left",
-                Forfeit::Disconnect => "Your connection dropped",
-                Forfeit::Timeout => "Your time ran out",
-                Forfeit::Abuse => "The server cut you off for protocol errors",
-            }
-        ),
-    }
-}
-
-fn forfeit_phrase(reason: Forfeit) -> &'static str {
-    match reason {
-        Forfeit::Quit => "quit",
-        Forfeit::Disconnect => "disconnected",
-        Forfeit::Timeout => "ran out of time",
-        Forfeit::Abuse => "was cut off for protocol errors",
-    }
-}
-
-/// The running score, from this player's side.
-pub fn score(score: Score, opponent: &str) -> String {
-    let Score { wins, losses, ties } = score;
-    format!("Score: you {wins}, {opponent} {losses}, ties {ties}.")
-}
-
 /// The line announcing a game.
 pub fn start(mark: Mark, opponent: &Name, style: Style) -> String {
     let first = if mark == Mark::X {
@@ -165,40 +127,5 @@ mod tests {
         assert!(!Style::detect(false, None).color);
         assert!(!Style::detect(true, Some("1")).color);
         assert!(Style::detect(true, Some("")).color);
-    }
-
-    #[test]
-    fn outcomes_in_words() {
-        let line = "1 5 9".parse().expect("line");
-        assert_eq!(
-            outcome(Outcome::Win(Ending::Line(line)), "bob"),
-            "You win! Three in a row on 1 5 9."
-        );
-        assert_eq!(
-            outcome(Outcome::Lose(Ending::Line(line)), "bob"),
-            "You lose: bob got three in a row on 1 5 9."
-        );
-        assert_eq!(
-            outcome(Outcome::Win(Ending::Forfeit(Forfeit::Disconnect)), "bob"),
-            "You win: bob disconnected."
-        );
-        assert_eq!(
-            outcome(Outcome::Lose(Ending::Forfeit(Forfeit::Timeout)), "bob"),
-            "Your time ran out; bob wins by forfeit."
-        );
-        assert_eq!(
-            outcome(Outcome::Tie, "bob"),
-            "It's a tie: the board is full."
-        );
-    }
-
-    #[test]
-    fn score_from_my_side() {
-        let s = Score {
-            wins: 2,
-            losses: 1,
-            ties: 0,
-        };
-        assert_eq!(score(s, "bob"), "Score: you 2, bob 1, ties 0.");
     }
 }

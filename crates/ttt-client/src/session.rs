@@ -16,7 +16,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Mark, Name, Place, Score, ServerMsg,
+    Board, BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Mark, Name, Place, Score,
+    ServerMsg, words,
 };
 
 use crate::events::{Event, Lost};
@@ -394,34 +395,31 @@ impl<W: Write> Session<W> {
             ServerMsg::Clock { seconds, mover } => self.on_clock(seconds, mover, now),
             ServerMsg::Result(outcome) => {
                 self.move_sent = None;
-                if !matches!(self.phase, Phase::Leaving { .. }) {
-                    self.phase = Phase::Over;
-                }
+                self.move_on(Phase::Over);
                 self.confirm = false;
-                let text = render::outcome(outcome, &self.opponent());
+                let text = words::outcome(outcome, &self.opponent());
                 self.say(&text);
             }
             ServerMsg::Score(score) => {
                 if let Some(game) = &mut self.game {
                     game.score = Some(score);
                 }
-                let text = render::score(score, &self.opponent());
+                let text = words::score(score, &self.opponent());
                 self.say(&text);
             }
             ServerMsg::Rematch(limit) => {
                 let deadline = limit
                     .and_then(|l| l.seconds())
                     .map(|s| now + Duration::from_secs(u64::from(s)));
-                if !matches!(self.phase, Phase::Leaving { .. }) {
-                    self.phase = Phase::Rematch {
-                        deadline,
-                        said_yes: false,
-                    };
-                    if let Some(secs) = limit.and_then(|l| l.seconds())
-                        && !self.interactive
-                    {
-                        self.say(&format!("(the offer stands for {secs} s)"));
-                    }
+                let offered = self.move_on(Phase::Rematch {
+                    deadline,
+                    said_yes: false,
+                });
+                if let Some(secs) = limit.and_then(|l| l.seconds())
+                    && offered
+                    && !self.interactive
+                {
+                    self.say(&format!("(the offer stands for {secs} s)"));
                 }
             }
             ServerMsg::Error { code, text } if code.is_fatal() => {
@@ -508,9 +506,7 @@ impl<W: Write> Session<W> {
             .map(|s| now + Duration::from_secs(u64::from(s)));
         match turn {
             Some(turn) => {
-                if !matches!(self.phase, Phase::Leaving { .. }) {
-                    self.phase = Phase::Playing { turn, deadline };
-                }
+                self.move_on(Phase::Playing { turn, deadline });
                 if turn != mine {
                     let text = match self.clock_text(now) {
                         Some(clock) => self.waiting_for(&clock),
@@ -524,9 +520,7 @@ impl<W: Write> Session<W> {
                 }
             }
             None => {
-                if !matches!(self.phase, Phase::Leaving { .. }) {
-                    self.phase = Phase::Over;
-                }
+                self.move_on(Phase::Over);
                 self.live = None;
             }
         }
@@ -635,7 +629,7 @@ impl<W: Write> Session<W> {
             return;
         }
         loop {
-            if step.exit.is_some() || matches!(self.phase, Phase::Leaving { .. }) {
+            if step.exit.is_some() || self.leaving() {
                 return;
             }
             let asked = self.question().is_some();
@@ -692,7 +686,7 @@ impl<W: Write> Session<W> {
     /// once, without waiting for the server's word.
     fn on_interrupt(&mut self, now: Instant, step: &mut Step) {
         self.end_prompt_line();
-        let at_once = self.confirm || matches!(self.phase, Phase::Leaving { .. });
+        let at_once = self.confirm || self.leaving();
         self.interrupted = true;
         if !at_once {
             self.on_leave_key(now, step);
@@ -755,6 +749,22 @@ impl<W: Write> Session<W> {
                 step.exit = Some(self.left());
             }
         }
+    }
+
+    /// Whether we said we leave: then the server's last words change
+    /// nothing but what is shown.
+    fn leaving(&self) -> bool {
+        matches!(self.phase, Phase::Leaving { .. })
+    }
+
+    /// Moves to `phase` as the server says, unless we are leaving; returns
+    /// whether it did.
+    fn move_on(&mut self, phase: Phase) -> bool {
+        if self.leaving() {
+            return false;
+        }
+        self.phase = phase;
+        true
     }
 
     /// How to exit once we left: interrupted or not.

@@ -5,10 +5,20 @@ use std::process::Command;
 
 use rexpect::error::Error;
 use rexpect::session::{PtySession, spawn_command};
-use ttt_test_support::Server;
+use ttt_test_support::{Peer, Server};
 
 const PROMPT: &str = "Your move (1-9, q to leave): ";
 const LEAVE: &str = "Leave this game? raw wins by forfeit. (y/n, Ctrl-C again leaves now): ";
+
+/// The client said the player left and exited, and the server saw a
+/// forfeit by quitting (not a dropped connection) on `board`.
+fn left_by_quitting(pty: &mut PtySession, peer: &mut Peer, board: &str) -> Result<(), Error> {
+    pty.exp_string("You left; raw wins by forfeit.")?;
+    pty.exp_eof()?;
+    peer.expect(&format!("BOARD {board} -"));
+    peer.expect("RESULT WIN FORFEIT QUIT");
+    Ok(())
+}
 
 /// Starts the client in a pseudo-terminal against `server`, waiting as X.
 fn client_in_pty(server: &Server, no_color: bool) -> Result<PtySession, Error> {
@@ -56,11 +66,7 @@ fn interactive_prompt_colours_and_quit_confirmation() -> Result<(), Error> {
     pty.send_line("q")?;
     pty.exp_string(LEAVE)?;
     pty.send_line("y")?;
-    pty.exp_string("You left; raw wins by forfeit.")?;
-    pty.exp_eof()?;
-    peer.expect("BOARD O...X.... -");
-    peer.expect("RESULT WIN FORFEIT QUIT");
-    Ok(())
+    left_by_quitting(&mut pty, &mut peer, "O...X....")
 }
 
 /// NO_COLOR turns colours off even on a terminal; the board stays readable.
@@ -80,12 +86,8 @@ fn no_color_on_a_terminal() -> Result<(), Error> {
     pty.send_control('d')?;
     pty.exp_string(LEAVE)?;
     pty.send_line("y")?;
-    pty.exp_string("You left; raw wins by forfeit.")?;
-    pty.exp_eof()?;
     peer.expect("BOARD ......... X");
-    peer.expect("BOARD ......... -");
-    peer.expect("RESULT WIN FORFEIT QUIT");
-    Ok(())
+    left_by_quitting(&mut pty, &mut peer, ".........")
 }
 
 /// The question survives the opponent's move arriving while it is open:
@@ -107,12 +109,8 @@ fn the_leave_question_survives_an_opponent_move() -> Result<(), Error> {
     pty.exp_string("raw took 1.")?;
     pty.exp_string(LEAVE)?;
     pty.send_line("y")?;
-    pty.exp_string("You left; raw wins by forfeit.")?;
-    pty.exp_eof()?;
     peer.expect("BOARD O...X.... X");
-    peer.expect("BOARD O...X.... -");
-    peer.expect("RESULT WIN FORFEIT QUIT");
-    Ok(())
+    left_by_quitting(&mut pty, &mut peer, "O...X....")
 }
 
 /// Ctrl-C asks once; a second Ctrl-C leaves at once, saying what happened,
@@ -127,12 +125,8 @@ fn a_second_ctrl_c_leaves_at_once() -> Result<(), Error> {
     pty.send_control('c')?;
     pty.exp_string(LEAVE)?;
     pty.send_control('c')?;
-    pty.exp_string("You left; raw wins by forfeit.")?;
-    pty.exp_eof()?;
     peer.expect("BOARD ......... X");
-    peer.expect("BOARD ......... -");
-    peer.expect("RESULT WIN FORFEIT QUIT");
-    Ok(())
+    left_by_quitting(&mut pty, &mut peer, ".........")
 }
 
 /// At a terminal the mover's clock counts down on the line above the

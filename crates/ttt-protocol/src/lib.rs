@@ -9,6 +9,8 @@
 //! - [`text`]: validated player [`Name`]s and free [`Text`];
 //! - [`message`]: [`ClientMsg`] and [`ServerMsg`], each encoded with `Display`
 //!   and parsed with `FromStr` into a [`ParseError`];
+//! - [`words`]: how a result and a score read to a person, shared by the
+//!   client and the server's front end for `nc`;
 //! - [`framing`]: [`LineReader`], which reads one line of at most
 //!   [`MAX_LINE_LEN`] bytes from any [`std::io::Read`], and
 //!   [`write_message`], which writes one message as one write.
@@ -37,6 +39,7 @@ pub mod framing;
 pub mod message;
 pub mod outcome;
 pub mod text;
+pub mod words;
 
 pub use board::{Board, Cell, Line, Mark, Occupied};
 pub use error::ParseError;

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use ttt_protocol::{Board, Cell, Ending, Forfeit, Mark, Name, Outcome, Place, Score};
+use ttt_protocol::{Board, Cell, Mark, Name, Place, words};
 use ttt_rules::{Farewell, Parting, Refusal, Say};
 
 use crate::speech::Tell;
@@ -85,11 +85,8 @@ impl Prose {
             } else {
                 format!("{} has {} left to move.", self.opponent(), seconds(*left))
             }],
-            Say::Result(outcome) => vec![self.outcome(*outcome)],
-            Say::Score(Score { wins, losses, ties }) => vec![format!(
-                "Score: you {wins}, {} {losses}, ties {ties}.",
-                self.opponent()
-            )],
+            Say::Result(outcome) => vec![words::outcome(*outcome, self.opponent())],
+            Say::Score(score) => vec![words::score(*score, self.opponent())],
             Say::Rematch { limit } => vec![format!(
                 "Play again, marks swapped? Type y or n{}.",
                 limit.map_or(String::new(), |l| format!(" (within {})", seconds(l)))
@@ -129,35 +126,6 @@ impl Prose {
             None => {}
         }
         lines
-    }
-
-    fn outcome(&self, outcome: Outcome) -> String {
-        let them = self.opponent();
-        match outcome {
-            Outcome::Tie => "It's a tie: the board is full.".to_owned(),
-            Outcome::Win(Ending::Line(line)) => format!("You win! Three in a row on {line}."),
-            Outcome::Lose(Ending::Line(line)) => {
-                format!("You lose: {them} got three in a row on {line}.")
-            }
-            Outcome::Win(Ending::Forfeit(reason)) => format!(
-                "You win: {them} {}.",
-                match reason {
-                    Forfeit::Quit => "left the game",
-                    Forfeit::Disconnect => "disconnected",
-                    Forfeit::Timeout => "ran out of time",
-                    Forfeit::Abuse => "was cut off for protocol errors",
-                }
-            ),
-            Outcome::Lose(Ending::Forfeit(reason)) => format!(
-                "{}; {them} wins by forfeit.",
-                match reason {
-                    Forfeit::Quit => "You left",
-                    Forfeit::Disconnect => "Your connection dropped",
-                    Forfeit::Timeout => "Your time ran out",
-                    Forfeit::Abuse => "The server cut you off for protocol errors",
-                }
-            ),
-        }
     }
 
     fn farewell(&self, farewell: &Farewell) -> String {

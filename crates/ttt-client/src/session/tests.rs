@@ -53,6 +53,29 @@ impl Harness {
         h
     }
 
+    /// As [`Harness::playing_x`], after winning the game: offered a
+    /// rematch with 120 s to answer (the screen left unread).
+    fn offered_rematch() -> Harness {
+        let mut h = Harness::playing_x();
+        h.server("BOARD XXXOO.... - 3 -");
+        h.server("RESULT WIN LINE 1 2 3");
+        h.server("REMATCH 120");
+        h
+    }
+
+    /// The server confirms our no to the rematch: the player is told, and
+    /// the session ends well.
+    fn declined(&mut self) {
+        assert_eq!(self.sent(), ["NO"]);
+        self.server("BYE you declined the rematch; goodbye");
+        let screen = self.screen();
+        assert!(
+            screen.contains("You declined the rematch. Thanks for playing!"),
+            "{screen}"
+        );
+        assert_eq!(self.exit, Some(Exit::Done));
+    }
+
     fn step(&mut self, step: Step) {
         self.sent.extend(step.send.iter().map(ToString::to_string));
         if step.exit.is_some() {
@@ -210,7 +233,7 @@ fn the_score_stays_in_the_header() {
     h.server("RESULT WIN FORFEIT QUIT");
     h.server("SCORE 1 0 0");
     let screen = h.screen();
-    assert!(screen.contains("You win: bob quit."), "{screen}");
+    assert!(screen.contains("You win: bob left the game."), "{screen}");
     assert!(screen.contains("Score: you 1, bob 0, ties 0."), "{screen}");
     h.server("START O bob 120");
     h.server("BOARD ......... X - 120");
@@ -325,11 +348,7 @@ fn a_silent_server_after_quit_is_left_after_the_quit_wait() {
 
 #[test]
 fn the_rematch_counts_down_and_the_decliner_is_told() {
-    let mut h = Harness::playing_x();
-    h.server("BOARD XXXOO.... - 3 -");
-    h.server("RESULT WIN LINE 1 2 3");
-    h.server("SCORE 1 0 0");
-    h.server("REMATCH 120");
+    let mut h = Harness::offered_rematch();
     let screen = h.screen();
     assert!(
         screen.ends_with("[120 s left to answer]\nPlay again, marks swapped? (y/n): "),
@@ -341,21 +360,12 @@ fn the_rematch_counts_down_and_the_decliner_is_told() {
         "\x1b7\x1b[1A\r\x1b[2K[119 s left to answer]\x1b8"
     );
     h.typed("n");
-    assert_eq!(h.sent(), ["NO"]);
-    h.server("BYE you declined the rematch; goodbye");
-    assert!(
-        h.screen()
-            .contains("You declined the rematch. Thanks for playing!")
-    );
-    assert_eq!(h.exit, Some(Exit::Done));
+    h.declined();
 }
 
 #[test]
 fn an_expired_offer_is_said_plainly() {
-    let mut h = Harness::playing_x();
-    h.server("BOARD XXXOO.... - 3 -");
-    h.server("RESULT WIN LINE 1 2 3");
-    h.server("REMATCH 120");
+    let mut h = Harness::offered_rematch();
     h.screen();
     h.server("BYE you did not answer the rematch offer in time; goodbye");
     assert_eq!(
@@ -436,19 +446,10 @@ fn a_version_1_server_still_gets_every_move_named() {
 
 #[test]
 fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
-    let mut h = Harness::playing_x();
-    h.server("BOARD XXXOO.... - 3 -");
-    h.server("RESULT WIN LINE 1 2 3");
-    h.server("REMATCH 120");
+    let mut h = Harness::offered_rematch();
     h.screen();
     h.event(Event::InputEnd);
-    assert_eq!(h.sent(), ["NO"]);
-    h.server("BYE you declined the rematch; goodbye");
-    assert!(
-        h.screen()
-            .contains("You declined the rematch. Thanks for playing!")
-    );
-    assert_eq!(h.exit, Some(Exit::Done));
+    h.declined();
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! What a person in `nc` reads, sentence by sentence.
 
 use super::*;
+use ttt_protocol::{Ending, Forfeit, Outcome};
 
 fn name(s: &str) -> Name {
     s.parse().expect("test name")
