@@ -15,7 +15,9 @@
 //!   sending side (the peer reads the end of the stream) and keeps reading
 //!   and discarding for a moment ([`LINGER`]). Closing a socket with unread
 //!   input makes the kernel send a reset, which can destroy the last line
-//!   (say, `ERR ABUSE`) before the peer reads it.
+//!   (say, `ERR ABUSE`) before the peer reads it. A lingering connection
+//!   still holds its descriptor, so the driver caps how many linger, and
+//!   closes the rest at once.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -25,6 +27,7 @@ use mio::net::TcpStream;
 use ttt_protocol::{FrameError, LineReader};
 
 use crate::lobby::Broken;
+use crate::machine::Machine;
 use crate::speech::Speech;
 
 /// The most output kept for a peer that does not read. A whole game sends
@@ -57,6 +60,9 @@ pub enum Inbound<'a> {
 pub enum Flushed {
     /// Everything queued is with the kernel.
     Done,
+    /// Everything queued is with the kernel, and the sending side has just
+    /// been shut: the connection lingers from now on.
+    Shut,
     /// The peer is not reading fast enough; the rest waits for the next
     /// writable event.
     Waiting,
@@ -117,6 +123,11 @@ impl Connection {
         self.peer
     }
 
+    /// The peer's machine, as the caps count them.
+    pub fn machine(&self) -> Machine {
+        Machine::of(self.peer.ip())
+    }
+
     /// Whether the lobby still holds this connection.
     pub fn is_open(&self) -> bool {
         self.stage == Stage::Open
@@ -166,6 +177,15 @@ impl Connection {
         }
     }
 
+    /// Makes the close, when the connection is dropped, a reset: at once,
+    /// nothing queued sent, no lingering. For a flood's connections only.
+    pub fn abort(&mut self) {
+        self.outbox.clear();
+        // If the option cannot be set, the drop is an ordinary close.
+        let _ =
+            socket2::SockRef::from(&self.lines.get_ref().stream).set_linger(Some(Duration::ZERO));
+    }
+
     /// Writes what the kernel takes of the outbox; when a closing
     /// connection's outbox is empty, shuts its sending side and starts
     /// lingering.
@@ -194,6 +214,7 @@ impl Connection {
                 until: now + LINGER,
                 discarded: 0,
             };
+            return Flushed::Shut;
         }
         Flushed::Done
     }
@@ -351,7 +372,7 @@ mod tests {
             match conn.flush(start) {
                 Flushed::Done => {}
                 Flushed::Waiting => break sends,
-                Flushed::Failed => panic!("the connection failed"),
+                Flushed::Failed | Flushed::Shut => panic!("the connection failed or shut"),
             }
             assert!(sends < 1_000_000, "the kernel never pushed back");
         };
@@ -379,8 +400,9 @@ mod tests {
         conn.send(&Speech::Text("BYE goodbye\n".to_owned()));
         conn.close();
         let now = Instant::now();
-        assert_eq!(conn.flush(now), Flushed::Done);
+        assert_eq!(conn.flush(now), Flushed::Shut);
         assert!(conn.is_lingering());
+        assert_eq!(conn.flush(now), Flushed::Done, "shut once");
         assert_eq!(conn.deadline(Duration::from_secs(5)), Some(now + LINGER));
         peer.set_read_timeout(Some(Duration::from_secs(1)))
             .expect("timeout");

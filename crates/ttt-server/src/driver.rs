@@ -21,6 +21,14 @@
 //!
 //! A move is read, judged and answered on this one thread: nothing is
 //! handed from thread to thread on the way (see docs/PERFORMANCE.md).
+//!
+//! Every connection costs a file descriptor until its socket is closed,
+//! lingering included, so the driver keeps within a budget
+//! ([`crate::descriptors`]): at most [`MAX_LINGERING`] closes linger (and
+//! [`MAX_LINGERING_PER_MACHINE`] from one machine), the rest close at once;
+//! and when the budget is full, a lingering close or a greeting connection
+//! makes room before the next `accept`, so the listener always has a
+//! descriptor for a newcomer.
 
 use std::collections::HashMap;
 use std::io;
@@ -35,7 +43,11 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
 use crate::connection::{Connection, Flushed, Inbound};
+use crate::descriptors;
+use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
+use crate::machine::{Crowd, Machine};
+use crate::pressure::{Bites, Pressure};
 
 const LISTENER: Token = Token(0);
 const WAKER: Token = Token(1);
@@ -55,6 +67,18 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// How long a stopping server waits for its goodbyes to go out.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// Closed connections that may linger at once (see `connection.rs`: a
+/// lingering close keeps the peer's last line from being destroyed by a
+/// reset). Past it, the lingering close of the machine holding the most is
+/// cut short, so that a flood of closes never holds more descriptors than
+/// this. Honest closes are few at a time: two players at the end of a game,
+/// a queued player who leaves.
+pub const MAX_LINGERING: usize = 128;
+
+/// Closed connections from one machine that may linger at once; past it,
+/// that machine's oldest lingering close is cut short.
+pub const MAX_LINGERING_PER_MACHINE: usize = 8;
 
 /// Stops a running [`Server`] from another thread (a signal handler).
 #[derive(Clone)]
@@ -83,6 +107,9 @@ pub struct Server {
     lobby: Lobby,
     write_timeout: Duration,
     liveness: Duration,
+    /// Accepted connections have `TCP_NODELAY` and keepalive from the
+    /// listener already (see `listener::ACCEPTED_INHERIT`).
+    inherited: bool,
     stop: Stop,
     next_token: usize,
     /// Connections with output to flush.
@@ -92,9 +119,18 @@ pub struct Server {
     /// Connections with a deadline of their own: a stalled write, a linger.
     timed: Vec<Token>,
     accept_paused_until: Option<Instant>,
-    /// Accepting failed for want of file descriptors, and has not worked
-    /// since: warned once, not every retry.
+    /// Accepting stopped for want of file descriptors (or of room in the
+    /// budget), and the backlog has not been emptied since: warned once,
+    /// not at every retry.
     out_of_fds: bool,
+    /// The most connections held at once (lingering ones included).
+    budget: usize,
+    /// Lingering connections, by machine: whose close is cut short first.
+    lingering: Crowd<Token>,
+    /// Floods, told once each.
+    pressure: Pressure,
+    /// The limits that bit in this turn of the loop.
+    bites: Bites,
     last_status: Status,
     /// Told each new lobby status (discovery keeps its record current).
     on_status: Option<StatusHook>,
@@ -109,6 +145,16 @@ impl Server {
     /// port 0 was asked for.
     pub fn new(listener: std::net::TcpListener, settings: &Settings) -> io::Result<Server> {
         listener.set_nonblocking(true)?;
+        // Set once here, where accepted connections inherit it; else on
+        // each connection in `admit`.
+        let inherited = listener::ACCEPTED_INHERIT
+            && match listener::set_connection_options(&listener, settings.liveness) {
+                Ok(()) => true,
+                Err(e) => {
+                    log::debug!("cannot set connection options on the listener: {e}");
+                    false
+                }
+            };
         let mut listener = TcpListener::from_std(listener);
         let poll = Poll::new()?;
         poll.registry()
@@ -130,6 +176,7 @@ impl Server {
             }),
             write_timeout: settings.write_timeout,
             liveness: settings.liveness,
+            inherited,
             stop: Stop {
                 requested: Arc::new(AtomicBool::new(false)),
                 waker,
@@ -140,6 +187,10 @@ impl Server {
             timed: Vec::new(),
             accept_paused_until: None,
             out_of_fds: false,
+            budget: descriptors::connection_budget(descriptors::current_limit()),
+            lingering: Crowd::new(),
+            pressure: Pressure::new(),
+            bites: Bites::default(),
             last_status: Status::default(),
             on_status: None,
         })
@@ -199,6 +250,7 @@ impl Server {
             }
             self.settle(now);
             self.expire(now);
+            self.note_pressure(now);
             self.log_status();
             if let Some(deadline) = stopping
                 && (self.conns.is_empty() || now >= deadline)
@@ -221,6 +273,7 @@ impl Server {
             .filter_map(|t| self.conns.get(t)?.deadline(self.write_timeout));
         let nearest = io
             .chain(self.lobby.next_deadline())
+            .chain(self.pressure.next_deadline())
             .chain(self.accept_paused_until)
             .chain(stopping)
             .min()?;
@@ -233,17 +286,36 @@ impl Server {
             return;
         }
         for _ in 0..ACCEPTS_PER_TURN {
+            if self.listener.is_none() {
+                return;
+            }
+            if self.conns.len() >= self.budget && !self.make_room(now) {
+                // Every connection is a player: wait for one to leave, as
+                // when the process is out of descriptors.
+                if !std::mem::replace(&mut self.out_of_fds, true) {
+                    log::warn!(
+                        "all {} connections the open-files limit allows are players; \
+                         accepting again when one leaves",
+                        self.budget
+                    );
+                }
+                self.accept_paused_until = Some(now + ACCEPT_BACKOFF);
+                return;
+            }
             let Some(listener) = &self.listener else {
                 return;
             };
             match listener.accept() {
-                Ok((stream, peer)) => {
+                Ok((stream, peer)) => self.admit(stream, peer, now),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // Said once the backlog is empty, not at the first
+                    // success: under a flood, a success and the next
+                    // failure come a moment apart.
                     if std::mem::take(&mut self.out_of_fds) {
-                        log::warn!("accepting connections again");
+                        log::warn!("accepting connections again: everyone waiting is in");
                     }
-                    self.admit(stream, peer, now);
+                    return self.settle(now);
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if out_of_descriptors(&e) => {
                     if !std::mem::replace(&mut self.out_of_fds, true) {
                         log::warn!(
@@ -260,18 +332,21 @@ impl Server {
             }
         }
         self.again.push(LISTENER);
+        // Close at once whom the newcomers pushed out, rather than at the
+        // end of the turn: in a flood, each turn's batch would otherwise
+        // hold twice its size in descriptors.
+        self.settle(now);
     }
 
     /// Registers a new connection and hands it to the lobby.
     fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr, now: Instant) {
-        // Each message is one small write that must leave at once; Nagle's
-        // algorithm would hold it back about 40 ms waiting for an ACK.
-        if let Err(e) = stream.set_nodelay(true) {
-            log::debug!("{peer}: cannot set TCP_NODELAY: {e}");
-        }
-        // A machine that vanishes says nothing: have the kernel notice.
-        if let Err(e) = ttt_cli::liveness::watch(&stream, self.liveness) {
-            log::warn!("{peer}: cannot set keepalive: {e}; a vanished machine may go unnoticed");
+        if !self.inherited
+            && let Err(e) = listener::set_connection_options(&stream, self.liveness)
+        {
+            log::warn!(
+                "{peer}: cannot set TCP_NODELAY and keepalive: {e}; a vanished machine may go \
+                 unnoticed"
+            );
         }
         let token = Token(self.next_token);
         self.next_token += 1;
@@ -283,7 +358,10 @@ impl Server {
             log::warn!("{peer}: cannot watch the connection: {e}; closing it");
             return;
         }
-        log::info!("{peer}: connected");
+        // In a burst, one line for the burst instead (see `pressure.rs`).
+        if !self.pressure.is_on() {
+            log::info!("{peer}: connected");
+        }
         self.conns.insert(token, Connection::new(stream, peer));
         self.lobby.connect(id(token), peer, now);
     }
@@ -350,6 +428,28 @@ impl Server {
                             self.dirty.push(token);
                         }
                     }
+                    Out::Evict(id) => {
+                        let token = token(id);
+                        let held = self.conns.len();
+                        if let Some(conn) = self.conns.get_mut(&token) {
+                            let room = self.lingering.count(conn.machine())
+                                < MAX_LINGERING_PER_MACHINE
+                                && self.lingering.len() < MAX_LINGERING
+                                && held < self.budget;
+                            if room {
+                                conn.close();
+                                self.dirty.push(token);
+                            } else {
+                                // A flood: its goodbye could linger only by
+                                // cutting another's short, and a reset costs
+                                // the server one system call where the kind
+                                // goodbye costs three, and a descriptor.
+                                conn.abort();
+                                self.bites.cut_short += 1;
+                                self.remove(token);
+                            }
+                        }
+                    }
                 }
             }
             for token in std::mem::take(&mut self.dirty) {
@@ -365,11 +465,12 @@ impl Server {
         match conn.flush(now) {
             // Just closed: discard what is already there; the peer may even
             // be gone already, and then there is nothing to linger for.
-            Flushed::Done if conn.is_lingering() => {
+            Flushed::Shut => {
                 if conn.discard() {
                     self.remove(token);
                 } else {
-                    self.timed.push(token);
+                    let machine = conn.machine();
+                    self.linger(token, machine);
                 }
             }
             Flushed::Done => {}
@@ -411,6 +512,58 @@ impl Server {
         self.settle(now);
     }
 
+    /// Lets a just-closed connection linger, within the caps: past them,
+    /// the lingering close of the machine holding the most is cut short
+    /// (this one, if its machine is that one). With the descriptor budget
+    /// full, nothing lingers: the next `accept` needs the room.
+    fn linger(&mut self, token: Token, machine: Machine) {
+        self.lingering.join(machine, token);
+        self.timed.push(token);
+        if self.lingering.count(machine) > MAX_LINGERING_PER_MACHINE
+            && let Some(oldest) = self.lingering.oldest_of(machine)
+        {
+            self.bites.cut_short += 1;
+            self.remove(oldest);
+        }
+        while self.lingering.len() > MAX_LINGERING
+            || (self.conns.len() >= self.budget && !self.lingering.is_empty())
+        {
+            let Some((_, victim)) = self.lingering.to_evict() else {
+                break;
+            };
+            self.bites.cut_short += 1;
+            self.remove(victim);
+        }
+    }
+
+    /// Frees one descriptor, when the budget is full: cuts a lingering
+    /// close short, or else has the lobby close a greeting connection (the
+    /// oldest from the machine holding the most), which then does not
+    /// linger. False if every connection is a player.
+    fn make_room(&mut self, now: Instant) -> bool {
+        let held = self.conns.len();
+        if let Some((_, victim)) = self.lingering.to_evict() {
+            self.remove(victim);
+        } else if self.lobby.make_room() {
+            // Its goodbye goes out now, and its close finds the budget full.
+            self.settle(now);
+        }
+        self.bites.budget_full += 1;
+        self.conns.len() < held
+    }
+
+    /// Tells the operator when a burst of connections begins and ends.
+    fn note_pressure(&mut self, now: Instant) {
+        self.bites.evicted += self.lobby.take_evicted();
+        let bites = std::mem::take(&mut self.bites);
+        if let Some(line) = self.pressure.note(bites, now) {
+            log::warn!("{line}");
+        }
+        if let Some(line) = self.pressure.tick(now) {
+            log::info!("{line}");
+        }
+    }
+
     /// Stops accepting, and has the lobby say goodbye to everyone.
     fn begin_shutdown(&mut self) {
         if let Some(mut listener) = self.listener.take() {
@@ -424,6 +577,9 @@ impl Server {
     /// Forgets a connection and closes its socket.
     fn remove(&mut self, token: Token) {
         if let Some(mut conn) = self.conns.remove(&token) {
+            if conn.is_lingering() {
+                self.lingering.leave(conn.machine(), token);
+            }
             let _ = self.poll.registry().deregister(conn.stream_mut());
         }
     }

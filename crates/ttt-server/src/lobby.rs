@@ -6,10 +6,13 @@
 //! 1. **greeting**: waiting for its `HELLO`, under the handshake deadline.
 //!    Any number greet at once, so a silent or trickling connection costs
 //!    the others nothing. Their number is capped ([`MAX_PENDING`],
-//!    [`MAX_PENDING_PER_ADDR`]): when a new connection would pass a cap, the
-//!    oldest one still greeting (from that address, for the per-address cap)
-//!    is closed with `ERR TIMEOUT`. A newcomer is never refused for others'
-//!    silence, so a flood of silent connections cannot keep a player out.
+//!    [`MAX_PENDING_PER_ADDR`], counted by [`Machine`]): when a new
+//!    connection would pass a cap, one still greeting is closed with
+//!    `ERR TIMEOUT` to make room: the oldest from the newcomer's machine for
+//!    the per-machine cap, otherwise the oldest from the machine that holds
+//!    the most ([`Crowd::to_evict`]). A newcomer is never refused for
+//!    others' silence, so a flood of silent connections cannot keep a
+//!    player out, and one that comes from many addresses cannot aim at one.
 //! 2. **queued**: said hello, waiting to play, in the order of their
 //!    `HELLO`s. The first two are paired as soon as the table is free.
 //! 3. **seated** at the one table ([`ttt_rules::Table`]), which decides the
@@ -26,13 +29,14 @@
 //! time, and carries out what it returns ([`Out`]).
 
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{ClientMsg, Feature, Level, Name, Outcome, ParseError, Place};
 use ttt_rules::{Event, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettings};
 
 use crate::computer::{Computer, ComputerSettings};
+use crate::machine::{Arrivals, Crowd, Machine};
 use crate::policy::{Cut, Policy};
 use crate::prose::Prose;
 use crate::speech::{Dialect, Speech, Tell};
@@ -44,15 +48,16 @@ use crate::wording::{Closing, Refused};
 /// push one out; a file descriptor per pending connection is the cost.
 pub const MAX_PENDING: usize = 64;
 
-/// Connections greeting at once from one address: one machine cannot hold
-/// more than this share of [`MAX_PENDING`].
+/// Connections greeting at once from one machine (an IPv4 address, or an
+/// IPv6 /64): one machine cannot hold more than this share of
+/// [`MAX_PENDING`].
 pub const MAX_PENDING_PER_ADDR: usize = 8;
 
 /// Players queued for the table. Beyond it, a `HELLO` is answered with
 /// `BYE`: room for a LAN party, not for a flood of names.
 pub const MAX_QUEUE: usize = 32;
 
-/// Players queued from one address.
+/// Players queued from one machine (an IPv4 address, or an IPv6 /64).
 pub const MAX_QUEUED_PER_ADDR: usize = 8;
 
 /// Identifies a connection for as long as the server runs; never reused.
@@ -67,6 +72,11 @@ pub enum Out {
     /// Close this connection once what was sent before has gone out. The
     /// lobby has forgotten it.
     Close(ConnId),
+    /// Close this connection, which never said hello and was pushed out to
+    /// make room: as [`Out::Close`] where that costs nothing, but at once
+    /// (a reset, its last line unsent) when its machine already has as many
+    /// closes lingering as it may. Only a flooding machine gets this.
+    Evict(ConnId),
 }
 
 /// How the lobby is timed, and what it offers.
@@ -108,6 +118,15 @@ pub struct Lobby {
     conns: HashMap<ConnId, Conn>,
     /// Connections greeting, oldest first (so also by deadline).
     greeting: VecDeque<ConnId>,
+    /// The same connections, by machine: who makes room when a cap is hit.
+    greeters: Crowd<ConnId>,
+    /// How often each machine connected lately: between machines holding
+    /// equally many greeting slots, the busiest makes room.
+    arrivals: Arrivals,
+    /// Greeting connections closed to make room, since last asked.
+    evicted: usize,
+    /// The last time the lobby was told, for [`Lobby::make_room`].
+    now: Instant,
     /// Players waiting to play, first in line first.
     queue: VecDeque<(ConnId, Name)>,
     table: Option<Sitting>,
@@ -150,10 +169,15 @@ struct Sitting {
 impl Lobby {
     /// An empty lobby.
     pub fn new(settings: LobbySettings) -> Lobby {
+        let now = Instant::now();
         Lobby {
             settings,
             conns: HashMap::new(),
             greeting: VecDeque::new(),
+            greeters: Crowd::new(),
+            arrivals: Arrivals::new(now),
+            evicted: 0,
+            now,
             queue: VecDeque::new(),
             table: None,
             tables: 0,
@@ -177,29 +201,24 @@ impl Lobby {
     /// A connection was accepted from `peer`: greet it, making room first
     /// if it would pass a cap.
     pub fn connect(&mut self, id: ConnId, peer: SocketAddr, now: Instant) {
-        let ip = peer.ip();
-        let from_ip = self.greeting_from(ip);
-        if from_ip.len() >= MAX_PENDING_PER_ADDR {
-            let oldest = from_ip[0];
-            self.close_with(
+        let machine = Machine::of(peer.ip());
+        self.now = now;
+        self.arrivals.arrived(machine, now);
+        let theirs = self.greeters.count(machine);
+        if theirs >= MAX_PENDING_PER_ADDR
+            && let Some(oldest) = self.greeters.oldest_of(machine)
+        {
+            self.evict(
                 oldest,
                 &Closing::Evicted {
-                    from: Some(ip),
-                    pending: from_ip.len(),
+                    from: machine,
+                    theirs,
+                    pending: None,
                 },
             );
         }
-        if self.greeting.len() >= MAX_PENDING
-            && let Some(&oldest) = self.greeting.front()
-        {
-            let pending = self.greeting.len();
-            self.close_with(
-                oldest,
-                &Closing::Evicted {
-                    from: None,
-                    pending,
-                },
-            );
+        if self.greeters.len() >= MAX_PENDING {
+            self.make_room();
         }
         self.conns.insert(
             id,
@@ -214,7 +233,33 @@ impl Lobby {
             },
         );
         self.greeting.push_back(id);
+        self.greeters.join(machine, id);
         self.tell(id, &Tell::Welcome);
+    }
+
+    /// Closes one greeting connection to make room (the oldest from the
+    /// machine that holds the most; between equals, from the one that
+    /// connected most often lately), as when [`MAX_PENDING`] is reached.
+    /// False if none is greeting. The driver calls it when the server's
+    /// descriptors run short.
+    pub fn make_room(&mut self) -> bool {
+        let (arrivals, now) = (&self.arrivals, self.now);
+        let Some((machine, victim)) = self.greeters.to_evict_by(|m| arrivals.recent(m, now)) else {
+            return false;
+        };
+        let closing = Closing::Evicted {
+            from: machine,
+            theirs: self.greeters.count(machine),
+            pending: Some(self.greeters.len()),
+        };
+        self.evict(victim, &closing);
+        true
+    }
+
+    /// How many greeting connections were closed to make room since the
+    /// last call: the driver's measure of a flood.
+    pub fn take_evicted(&mut self) -> usize {
+        std::mem::take(&mut self.evicted)
     }
 
     /// A line arrived on a connection (without its line ending).
@@ -264,10 +309,17 @@ impl Lobby {
     /// The connection closed or failed: nothing more will be read from it
     /// (something may still be written, to a peer that only half-closed).
     pub fn closed(&mut self, id: ConnId, now: Instant) {
-        if self.knows(id) {
-            log::info!("{}: disconnected", self.peer(id));
-            self.depart(id, Gone::Disconnected, now);
+        let Some(conn) = self.conns.get(&id) else {
+            return;
+        };
+        // A player's departure is news; a connection that never said hello
+        // is one of possibly thousands.
+        if conn.stage == Stage::Greeting {
+            log::debug!("{}: disconnected before saying hello", conn.peer);
+        } else {
+            log::info!("{}: disconnected", conn.peer);
         }
+        self.depart(id, Gone::Disconnected, now);
     }
 
     /// Lets time pass: handshake deadlines, the turn clock.
@@ -276,7 +328,7 @@ impl Lobby {
             while let Some(&oldest) = self.greeting.front() {
                 match self.conns.get(&oldest) {
                     Some(conn) if conn.since + limit <= now => {
-                        log::info!("{}: no hello within {limit:?}; closing", conn.peer);
+                        log::debug!("{}: no hello within {limit:?}; closing", conn.peer);
                         self.close_with(oldest, &Closing::TimedOut { limit });
                     }
                     Some(_) => break,
@@ -331,6 +383,7 @@ impl Lobby {
         self.table = None;
         self.queue.clear();
         self.greeting.clear();
+        self.greeters = Crowd::new();
     }
 
     /// Who is greeting, waiting and playing.
@@ -442,30 +495,35 @@ impl Lobby {
     /// The connection is spoken to in `dialect` from now on.
     fn hello(&mut self, id: ConnId, name: Name, dialect: Dialect, asked: &[Feature], now: Instant) {
         let peer = self.peer(id);
-        let ip = peer.ip();
+        let machine = Machine::of(peer.ip());
         if self.queue.len() >= MAX_QUEUE {
-            log::warn!("{ip}: the queue is full; turning {name} away");
+            log::warn!("{peer}: the queue is full; turning {name} away");
             let waiting = self.queue.len();
             self.close_with(id, &Closing::QueueFull { waiting });
             return;
         }
-        let from_ip = self
+        let theirs = self
             .queue
             .iter()
-            .filter(|(q, _)| self.conns.get(q).is_some_and(|c| c.peer.ip() == ip))
+            .filter(|(q, _)| {
+                self.conns
+                    .get(q)
+                    .is_some_and(|c| Machine::of(c.peer.ip()) == machine)
+            })
             .count();
-        if from_ip >= MAX_QUEUED_PER_ADDR {
-            log::warn!("{ip}: {from_ip} already queued; turning {name} away");
+        if theirs >= MAX_QUEUED_PER_ADDR {
+            log::warn!("{peer}: {theirs} already queued from {machine}; turning {name} away");
             self.close_with(
                 id,
                 &Closing::AddrQueueFull {
-                    from: ip,
-                    waiting: from_ip,
+                    from: machine,
+                    waiting: theirs,
                 },
             );
             return;
         }
         self.greeting.retain(|&g| g != id);
+        self.greeters.leave(machine, id);
         let name = self.distinct(name);
         // The one optional part of version 2 so far: the computer, if this
         // server has one. A person may always ask for it there.
@@ -710,6 +768,18 @@ impl Lobby {
         self.depart(id, Gone::CutOff, now);
     }
 
+    /// Closes a greeting connection to make room for others.
+    fn evict(&mut self, id: ConnId, closing: &Closing) {
+        // Per connection only at -vv: in a flood, these come by the
+        // thousand, and the driver logs the flood once.
+        log::trace!("{}: {closing:?}; closing", self.peer(id));
+        self.evicted += 1;
+        self.tell(id, &Tell::Closing(closing));
+        if self.forget(id) {
+            self.out.push(Out::Evict(id));
+        }
+    }
+
     /// Says `closing`, then closes. For a seated player, only at shutdown.
     fn close_with(&mut self, id: ConnId, closing: &Closing) {
         self.tell(id, &Tell::Closing(closing));
@@ -718,11 +788,22 @@ impl Lobby {
 
     /// Forgets a connection and tells the driver to close it.
     fn close(&mut self, id: ConnId) {
-        if self.conns.remove(&id).is_some() {
-            self.greeting.retain(|&g| g != id);
-            self.queue.retain(|(q, _)| *q != id);
+        if self.forget(id) {
             self.out.push(Out::Close(id));
         }
+    }
+
+    /// Forgets a connection; false if it was not known.
+    fn forget(&mut self, id: ConnId) -> bool {
+        let Some(conn) = self.conns.remove(&id) else {
+            return false;
+        };
+        if conn.stage == Stage::Greeting {
+            self.greeting.retain(|&g| g != id);
+            self.greeters.leave(Machine::of(conn.peer.ip()), id);
+        }
+        self.queue.retain(|(q, _)| *q != id);
+        true
     }
 
     /// Tells a connection something, in its dialect.
@@ -786,15 +867,6 @@ impl Lobby {
             })
             .find(|candidate| !taken(candidate))
             .unwrap_or(name)
-    }
-
-    /// Connections greeting from `ip`, oldest first.
-    fn greeting_from(&self, ip: IpAddr) -> Vec<ConnId> {
-        self.greeting
-            .iter()
-            .copied()
-            .filter(|g| self.conns.get(g).is_some_and(|c| c.peer.ip() == ip))
-            .collect()
     }
 
     fn dialect(&self, id: ConnId) -> Option<&Dialect> {

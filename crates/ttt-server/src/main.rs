@@ -1,7 +1,7 @@
 //! `ttt-server` binary: load `.env`, parse flags, bind, print how to join, serve.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,7 +10,9 @@ use std::thread;
 
 use ttt_discovery::{Announcer, Listing, TableState};
 use ttt_protocol::{LATEST_VERSION, PROTOCOL_VERSION};
-use ttt_server::{Args, Server, Settings, Status, join_commands, lan_addresses};
+use ttt_server::{
+    Args, Server, Settings, Status, join_commands, lan_addresses, listen, raise_open_files_limit,
+};
 
 fn main() -> ExitCode {
     let args: Args = match ttt_cli::start() {
@@ -18,8 +20,15 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     init_logging(args.verbose, args.quiet);
+    match raise_open_files_limit() {
+        Ok(files) => log::debug!("{}", files.describe()),
+        Err((files, e)) => log::warn!(
+            "cannot raise the open-files limit ({e}); {}",
+            files.describe()
+        ),
+    }
     let addr = SocketAddr::new(args.bind, args.port);
-    let listener = match TcpListener::bind(addr) {
+    let listener = match listen(addr) {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("error: {}", bind_error(addr, &e));

@@ -7,7 +7,6 @@
 //! fields and messages, so a version 1 connection gets the same message
 //! with them left out, and nothing at all where version 1 has no word.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use ttt_protocol::{
@@ -15,6 +14,7 @@ use ttt_protocol::{
 };
 use ttt_rules::{Farewell, Parting, Refusal, Say};
 
+use crate::machine::Machine;
 use crate::policy::Cut;
 use crate::speech::Tell;
 
@@ -54,12 +54,16 @@ pub enum Closing {
         limit: Duration,
     },
     /// No `HELLO` yet, and a newer connection needed the slot (see
-    /// `lobby::MAX_PENDING`).
+    /// `lobby::MAX_PENDING`): this was the oldest from the machine that
+    /// holds the most.
     Evicted {
-        /// The address whose slots were full, or `None` for the server's.
-        from: Option<IpAddr>,
-        /// How many connections were waiting to say hello.
-        pending: usize,
+        /// The machine it came from.
+        from: Machine,
+        /// How many connections that machine had waiting to say hello.
+        theirs: usize,
+        /// How many were waiting from all machines, when the server's cap
+        /// was reached; `None` when it was the machine's own cap.
+        pending: Option<usize>,
     },
     /// A line over the maximum length.
     TooLong,
@@ -72,10 +76,10 @@ pub enum Closing {
         /// Players waiting.
         waiting: usize,
     },
-    /// Too many players from one address are already waiting.
+    /// Too many players from one machine are already waiting.
     AddrQueueFull {
-        /// The address.
-        from: IpAddr,
+        /// The machine.
+        from: Machine,
         /// Its players waiting.
         waiting: usize,
     },
@@ -230,23 +234,36 @@ fn closing(closing: &Closing) -> ServerMsg {
             format!("no HELLO within {} s", limit.as_secs_f64()),
         ),
         Closing::Evicted {
-            from: Some(ip),
-            pending,
+            from,
+            theirs,
+            pending: None,
         } => (
             ErrorCode::Timeout,
             format!(
-                "no HELLO in time: {pending} connections from {ip} were waiting to say hello, \
+                "no HELLO in time: {theirs} connections from {from} were waiting to say hello, \
                  and this was the oldest"
             ),
         ),
         Closing::Evicted {
-            from: None,
-            pending,
+            theirs: 1,
+            pending: Some(pending),
+            ..
         } => (
             ErrorCode::Timeout,
             format!(
                 "no HELLO in time: {pending} connections were waiting to say hello, \
                  and this was the oldest"
+            ),
+        ),
+        Closing::Evicted {
+            from,
+            theirs,
+            pending: Some(pending),
+        } => (
+            ErrorCode::Timeout,
+            format!(
+                "no HELLO in time: {pending} connections were waiting to say hello, \
+                 {theirs} of them from {from}, and this was the oldest of those"
             ),
         ),
         Closing::TooLong => (
@@ -338,7 +355,7 @@ mod tests {
     #[test]
     fn every_message_fits_in_a_line() {
         let long: Name = "n".repeat(24).parse().expect("name");
-        let ip: IpAddr = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        let ip: std::net::IpAddr = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
             .parse()
             .expect("ip");
         let mut msgs = vec![welcome()];
@@ -348,12 +365,19 @@ mod tests {
                 limit: Duration::from_secs_f64(86_399.999),
             },
             Closing::Evicted {
-                from: Some(ip),
-                pending: usize::MAX,
+                from: Machine::of(ip),
+                theirs: usize::MAX,
+                pending: None,
             },
             Closing::Evicted {
-                from: None,
-                pending: usize::MAX,
+                from: Machine::of(ip),
+                theirs: 1,
+                pending: Some(usize::MAX),
+            },
+            Closing::Evicted {
+                from: Machine::of(ip),
+                theirs: usize::MAX,
+                pending: Some(usize::MAX),
             },
             Closing::TooLong,
             Closing::Utf8,
@@ -362,7 +386,7 @@ mod tests {
                 waiting: usize::MAX,
             },
             Closing::AddrQueueFull {
-                from: ip,
+                from: Machine::of(ip),
                 waiting: usize::MAX,
             },
             Closing::Goodbye,

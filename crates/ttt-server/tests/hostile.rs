@@ -249,12 +249,13 @@ fn a_refused_line_flood_while_waiting_is_cut_at_the_tenth() {
     still_serving(&server);
 }
 
-/// Out of file descriptors (here a limit of 20), the server neither spins
-/// on its listener nor stops: it retries accepting, and greets again as
-/// soon as connections close.
+/// Out of file descriptors all the same (a limit of 12, too small for the
+/// descriptors the server keeps for itself: its budget of 6 connections
+/// cannot be met), the server neither spins on its listener nor stops: it
+/// retries accepting, and greets again as soon as connections close.
 #[test]
 fn out_of_file_descriptors_the_server_waits_and_recovers() {
-    let server = Server::start_with_fd_limit(20, &[]);
+    let server = Server::start_with_fd_limit(12, &[]);
     let pid = server.pid();
     let held: Vec<_> = (0..40).map(|_| server.connect()).collect();
     thread::sleep(Duration::from_millis(200));
@@ -268,4 +269,46 @@ fn out_of_file_descriptors_the_server_waits_and_recovers() {
     );
     drop(held);
     still_serving(&server);
+    let log = server.log().join("\n");
+    assert!(log.contains("accept failed"), "the limit never bit: {log}");
+}
+
+/// Under a small open-files limit (48, which leaves room for 24
+/// connections), a flood of silent connections from 100 machines, held
+/// open, never runs the server out of descriptors: it makes room before
+/// every `accept`, the flood's own connections making way, so an honest
+/// pair is greeted and plays, and `accept` never fails.
+#[test]
+fn a_flood_past_the_descriptor_budget_never_runs_the_server_out() {
+    let server = Server::start_with_fd_limit(48, &[]);
+    let pid = server.pid();
+    let mut peak = 0;
+    let flood: Vec<_> = (0..300u16)
+        .filter_map(|i| {
+            let ip = std::net::Ipv4Addr::new(127, 0, 20, 1 + (i % 100) as u8);
+            let held = ttt_test_support::connect_from(ip, server.port).ok();
+            peak = peak.max(ttt_test_support::proc::fd_count(pid));
+            held
+        })
+        .collect();
+    assert!(flood.len() > 200, "the flood could not connect");
+    let mut ann = server.connect_from(std::net::Ipv4Addr::new(127, 0, 21, 1));
+    ann.expect_prefix("WELCOME 1");
+    ann.send("HELLO 1 ann");
+    ann.expect("WAIT");
+    let mut bob = server.connect_from(std::net::Ipv4Addr::new(127, 0, 21, 2));
+    bob.expect_prefix("WELCOME 1");
+    bob.send("HELLO 1 bob");
+    ann.expect("START X bob");
+    bob.expect("START O ann");
+    ann.expect("BOARD ......... X");
+    bob.expect("BOARD ......... X");
+    let last = play(&mut ann, &mut bob, &[1, 4, 2, 5, 3]);
+    assert_eq!(last, "BOARD XXXOO.... -");
+    ann.expect("RESULT WIN LINE 1 2 3");
+    assert!(peak < 48, "the server held {peak} descriptors");
+    let log = server.log().join("\n");
+    assert!(!log.contains("accept failed"), "{log}");
+    assert!(log.contains("a burst of connections"), "{log}");
+    drop(flood);
 }

@@ -3,6 +3,8 @@
 use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::peer::{LINE_TIMEOUT, Peer};
@@ -12,6 +14,8 @@ pub struct Server {
     child: Child,
     /// The port it listens on, read from its first line.
     pub port: u16,
+    /// What it logged (its stderr), line by line, as it came.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -49,9 +53,23 @@ impl Server {
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start ttt-server");
+        // Its log is kept for the test to read, and passed on as it comes
+        // (captured with the test's output, shown if the test fails).
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("piped stderr");
+        let kept = Arc::clone(&log);
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("{line}");
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push(line);
+                }
+            }
+        });
         let stdout = child.stdout.take().expect("piped stdout");
         let mut first = String::new();
         BufReader::new(stdout)
@@ -63,7 +81,12 @@ impl Server {
             .next()
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in start-up line {first:?}"));
-        Server { child, port }
+        Server { child, port, log }
+    }
+
+    /// What the server has logged so far (its stderr), one line each.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// Connects a raw client (no handshake yet).

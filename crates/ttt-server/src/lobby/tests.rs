@@ -83,6 +83,7 @@ impl Harness {
             .map(|out| match out {
                 Out::Send(id, speech) => format!("{}: {speech}", id.0),
                 Out::Close(id) => format!("{}: <close>", id.0),
+                Out::Evict(id) => format!("{}: <evict>", id.0),
             })
             .collect()
     }
@@ -268,7 +269,7 @@ fn past_the_per_address_cap_the_oldest_from_that_address_makes_room() {
                  say hello, and this was the oldest",
                 first.0
             ),
-            format!("{}: <close>", first.0),
+            format!("{}: <evict>", first.0),
             format!("{}: {WELCOME}", newcomer.0),
         ]
     );
@@ -296,9 +297,116 @@ fn past_the_overall_cap_the_oldest_makes_room() {
         )),
         "{out:?}"
     );
-    assert_eq!(out[1], format!("{}: <close>", oldest.0));
+    assert_eq!(out[1], format!("{}: <evict>", oldest.0));
     assert!(h.lobby.knows(newcomer));
     assert_eq!(h.lobby.status().greeting, MAX_PENDING);
+}
+
+/// An attacker spread over a few addresses holds more greeting slots per
+/// address than an honest player ever does, so the room is always taken
+/// from the attacker, however fast it opens connections and however old
+/// the player's connection is.
+#[test]
+fn a_flood_from_several_addresses_never_pushes_out_a_quiet_machine() {
+    let mut h = Harness::new();
+    let ann = h.connect_from("10.0.9.1");
+    for i in 0..2_000 {
+        h.connect_from(&format!("10.0.8.{}", i % 9));
+    }
+    assert!(h.lobby.knows(ann), "the oldest player was pushed out");
+    assert!(h.lobby.status().greeting <= MAX_PENDING);
+    h.out();
+    h.send(ann, "HELLO 1 ann");
+    assert_eq!(h.told(ann), ["WAIT"]);
+}
+
+/// A flood spread over more addresses than there are greeting slots, one
+/// connection each: a player's single connection is still not the one
+/// pushed out, because each flooding address connects again and again.
+#[test]
+fn a_flood_over_many_addresses_is_told_apart_by_how_often_each_connects() {
+    let mut h = Harness::new();
+    let flood = |h: &mut Harness, n: usize| {
+        for i in 0..n {
+            h.connect_from(&format!("10.0.7.{}", i % 200));
+        }
+    };
+    // The flood is on when ann arrives, and goes on.
+    flood(&mut h, 1_000);
+    let ann = h.connect_from("10.0.9.1");
+    flood(&mut h, 5_000);
+    assert!(h.lobby.knows(ann), "the player was pushed out");
+    assert_eq!(h.lobby.status().greeting, MAX_PENDING);
+    // Once the flood's addresses have gone quiet for two periods, age
+    // decides again, and the oldest (ann) would be next.
+    h.advance(Duration::from_secs(3));
+    h.out();
+    h.connect_from("10.0.3.3");
+    assert!(!h.lobby.knows(ann));
+}
+
+/// Over the overall cap, room is taken from the machine holding the most,
+/// and its ERR says so.
+#[test]
+fn over_the_overall_cap_the_busiest_machine_makes_room() {
+    let mut h = Harness::new();
+    let quiet: Vec<ConnId> = (0..MAX_PENDING - 3)
+        .map(|i| h.connect_from(&format!("10.0.4.{i}")))
+        .collect();
+    let busy: Vec<ConnId> = (0..3).map(|_| h.connect_from("10.0.5.1")).collect();
+    h.out();
+    h.connect_from("10.0.6.1");
+    let out = h.out();
+    assert_eq!(
+        out[..2],
+        [
+            format!(
+                "{}: ERR TIMEOUT no HELLO in time: 64 connections were waiting to say hello, \
+                 3 of them from 10.0.5.1, and this was the oldest of those",
+                busy[0].0
+            ),
+            format!("{}: <evict>", busy[0].0),
+        ]
+    );
+    assert!(quiet.iter().all(|&q| h.lobby.knows(q)));
+    // The driver can ask for room too (its descriptors running short).
+    assert!(h.lobby.make_room());
+    assert!(!h.lobby.knows(busy[1]));
+    assert_eq!(h.lobby.take_evicted(), 2);
+    assert_eq!(h.lobby.take_evicted(), 0);
+}
+
+/// One IPv6 machine has many addresses in its /64 (privacy addresses):
+/// they share one machine's greeting slots.
+#[test]
+fn an_ipv6_slash_64_is_one_machine_for_the_greeting_cap() {
+    let mut h = Harness::new();
+    let other = h.connect_from("2001:db8:0:2::1");
+    let first = h.connect_from("2001:db8:0:1::1");
+    for i in 2..=50 {
+        h.connect_from(&format!("2001:db8:0:1:{i:x}:{i:x}:{i:x}:{i:x}"));
+    }
+    assert!(h.lobby.knows(other));
+    assert!(!h.lobby.knows(first));
+    assert_eq!(h.lobby.status().greeting, 1 + MAX_PENDING_PER_ADDR);
+    let out = h.out();
+    assert!(
+        out.contains(&format!(
+            "{}: ERR TIMEOUT no HELLO in time: 8 connections from 2001:db8:0:1::/64 were \
+             waiting to say hello, and this was the oldest",
+            first.0
+        )),
+        "{out:?}"
+    );
+}
+
+/// Nobody greeting: nothing to make room with.
+#[test]
+fn with_nobody_greeting_there_is_no_room_to_make() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    assert!(!h.lobby.make_room());
+    assert!(h.lobby.knows(ann) && h.lobby.knows(bob));
 }
 
 #[test]
@@ -807,6 +915,24 @@ fn one_address_cannot_fill_the_queue() {
     let elsewhere = h.connect_from("10.0.6.2");
     h.send(elsewhere, "HELLO 1 other");
     assert_eq!(h.told(elsewhere)[1], "WAIT");
+}
+
+/// The queue's per-machine cap counts an IPv6 /64 as one machine.
+#[test]
+fn one_ipv6_slash_64_cannot_fill_the_queue() {
+    let mut h = Harness::new();
+    h.pair("ann", "bob");
+    for i in 0..MAX_QUEUED_PER_ADDR {
+        let id = h.connect_from(&format!("fd00:6::{:x}", i + 1));
+        h.send(id, &format!("HELLO 1 p{i}"));
+    }
+    h.out();
+    let more = h.connect_from("fd00:6::ff:1");
+    h.send(more, "HELLO 1 more");
+    assert_eq!(
+        h.told(more)[1],
+        "BYE 8 players from fd00:6::/64 are already waiting; try again later"
+    );
 }
 
 #[test]
