@@ -1,10 +1,12 @@
 //! The real `ttt-server` binary, measured: move latency and CPU against a
 //! same-shape floor (interleaved in one run, unpinned and pinned to one
-//! CPU), the lobby under attack, whole games, memory and idle CPU. Run with:
+//! CPU), the lobby under attack, connection floods under 1024 open files
+//! (`flood.rs`), whole games, memory and idle CPU. Run with:
 //!
 //! ```sh
 //! cargo bench -p ttt-server
 //! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more whole games
+//! TTT_BENCH_ROLE=floods cargo bench -p ttt-server  # the floods alone
 //! ```
 //!
 //! Everything runs on loopback with ports chosen by the kernel. Figures are
@@ -28,6 +30,8 @@ use ttt_protocol::{Board, Cell, Level, Mark, ServerMsg};
 use ttt_rules::Engine;
 use ttt_test_support::proc::{context_switches, cpu_ns, fd_count, status_field};
 use ttt_test_support::{Server, connect_from, wait_until};
+
+mod flood;
 
 /// Back to back: rounds of [`GAMES_PER_ROUND`] server games, each round
 /// followed by as many floor round trips as its games had moves.
@@ -55,6 +59,7 @@ fn main() -> io::Result<()> {
     match std::env::var("TTT_BENCH_ROLE").as_deref() {
         Ok("floor") => return floor_server(),
         Ok("floor2") => return floor2_server(),
+        Ok("floods") => return measure_floods().map(|_| ()),
         Ok("pinned") => {
             let paced = measure_moves(Some(PACE))?;
             let b2b = measure_moves(None)?;
@@ -109,6 +114,8 @@ fn main() -> io::Result<()> {
         FLOOD_SPAN.as_secs()
     );
 
+    let (streams, static_flood) = measure_floods()?;
+
     let games = measure_whole_games()?;
     games.print();
 
@@ -123,7 +130,7 @@ fn main() -> io::Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {}",
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {}",
         paced.key_values(""),
         b2b.key_values("b2b_"),
         pinned,
@@ -133,9 +140,47 @@ fn main() -> io::Result<()> {
         ms(lobby_start),
         ms(queued_start),
         flood.cpu_pct,
+        streams
+            .iter()
+            .map(|(key, stream)| stream.key_values(key))
+            .collect::<Vec<_>>()
+            .join(" "),
+        static_flood.key_values(),
         engine.key_values(),
     );
     Ok(())
+}
+
+/// The connection floods of [`flood`], printed as they finish: each stream
+/// at the issue's rate and flat out, then the static flood.
+fn measure_floods() -> io::Result<(Vec<(String, flood::Stream)>, flood::Static)> {
+    let own = flood::raise_own_limit();
+    println!(
+        "\nConnection floods, the server under {} open files (soft and hard), the attacker under {}:",
+        flood::FD_LIMIT,
+        own.map_or("no limit".to_owned(), |l| l.to_string())
+    );
+    let one = vec![Ipv4Addr::LOCALHOST];
+    let many: Vec<Ipv4Addr> = (1..=200).map(|h| Ipv4Addr::new(127, 3, 0, h)).collect();
+    let mut streams = Vec::new();
+    for (key, label, sources, pace) in [
+        ("stream_one_", "one address", &one, Some(flood::ISSUE_PACE)),
+        (
+            "stream_200_",
+            "200 addresses",
+            &many,
+            Some(flood::ISSUE_PACE),
+        ),
+        ("stream_one_max_", "one address, flat out", &one, None),
+        ("stream_200_max_", "200 addresses, flat out", &many, None),
+    ] {
+        let stream = flood::stream(sources, pace)?;
+        stream.print(label);
+        streams.push((key.to_owned(), stream));
+    }
+    let static_flood = flood::static_flood()?;
+    static_flood.print();
+    Ok((streams, static_flood))
 }
 
 /// The computer opponent's cost: building perfect's table, and a move at
@@ -373,8 +418,13 @@ impl Bot {
     }
 
     fn wrap(stream: TcpStream) -> io::Result<Bot> {
+        Bot::wrap_with_timeout(stream, READ_LIMIT)
+    }
+
+    /// Wraps a connected stream whose every read gives up after `limit`.
+    fn wrap_with_timeout(stream: TcpStream, limit: Duration) -> io::Result<Bot> {
         stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(READ_LIMIT))?;
+        stream.set_read_timeout(Some(limit))?;
         Ok(Bot {
             reader: BufReader::new(stream.try_clone()?),
             writer: stream,
@@ -418,6 +468,12 @@ impl Bot {
                 return Ok((board, turn));
             }
         }
+    }
+
+    /// Reads until `BYE`.
+    fn until_bye(&mut self) -> io::Result<()> {
+        while !matches!(self.next()?, ServerMsg::Bye(_)) {}
+        Ok(())
     }
 
     /// Reads until `REMATCH`.
