@@ -87,7 +87,7 @@ expect server.err "no answer from its machine" "$BOUND"
 noticed "$t" "the server dropped alice"
 player bob b
 expect bob "Waiting for an opponent" 5
-grep -q "New game against alice" "$work/bob.out" && fail "bob was paired with alice's ghost"
+grep -q "Game on against alice" "$work/bob.out" && fail "bob was paired with alice's ghost"
 end
 
 begin "the mover's machine vanishes on its own turn"

@@ -16,7 +16,7 @@ use ttt_client::find::{self, Choice};
 use ttt_client::play;
 use ttt_client::render::Style;
 use ttt_client::session::{Exit, Session};
-use ttt_protocol::{LATEST_VERSION, PROTOCOL_VERSION};
+use ttt_protocol::Version;
 
 /// The exit code of a program stopped by Ctrl-C (128 + SIGINT).
 const INTERRUPTED: u8 = 130;
@@ -51,7 +51,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(Exit::OlderServer) => {
-            eprintln!("error: {server} refused protocol {PROTOCOL_VERSION} too");
+            eprintln!("error: {server} refused protocol {} too", Version::V1);
             ExitCode::FAILURE
         }
         Ok(Exit::Refused(why)) => {
@@ -228,7 +228,7 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
     // Ask for the newest protocol; a server that only speaks version 1
     // refuses it, and is asked again in version 1.
     let mut held = Vec::new();
-    for version in [LATEST_VERSION, PROTOCOL_VERSION] {
+    for version in [Version::LATEST, Version::V1] {
         let stream = target.connect(args.connect_timeout.0)?;
         stream.set_nodelay(true)?;
         // The server's machine may vanish without a word: have the kernel
@@ -246,7 +246,7 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
         )
         .wants_computer(args.computer);
         match play::run(session, &stream, &events, std::mem::take(&mut held)) {
-            Exit::OlderServer if version != PROTOCOL_VERSION => {
+            Exit::OlderServer if version != Version::V1 => {
                 // Set aside what was typed meanwhile, without this
                 // connection's last words, before the next one speaks.
                 let _ = stream.shutdown(std::net::Shutdown::Both);

@@ -4,7 +4,7 @@
 //! Nothing here computes an outcome: [`outcome`] only words the server's
 //! `RESULT`, and the board is drawn exactly as the server sent it.
 
-use ttt_protocol::{Board, Cell, Mark, Name};
+use ttt_protocol::{Board, Cell, Mark};
 
 /// Whether to colour marks. Marks are letters either way, so the board stays
 /// readable where escape codes are not understood.
@@ -70,20 +70,6 @@ pub fn board(board: &Board, last: Option<Cell>, style: Style) -> String {
         .map(|row| format!("{}|{}|{}", row[0], row[1], row[2]))
         .collect();
     rows.join("\n---+---+---\n")
-}
-
-/// The line announcing a game.
-pub fn start(mark: Mark, opponent: &Name, style: Style) -> String {
-    let first = if mark == Mark::X {
-        "you move first"
-    } else {
-        "they move first"
-    };
-    format!(
-        "New game against {opponent}: you are {}, {opponent} is {}; {first}.",
-        style.mark(mark),
-        style.mark(mark.other())
-    )
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use ttt_protocol::{
     Board, BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Mark, Name, Place, Score,
-    ServerMsg, words,
+    ServerMsg, Version, words,
 };
 
 use crate::events::{Event, Lost};
@@ -99,6 +99,9 @@ enum Phase {
         deadline: Option<Instant>,
         said_yes: bool,
     },
+    /// We made way for the next in line; the server asks whether to join
+    /// the back of the line.
+    Rejoin { deadline: Option<Instant> },
     /// We said we leave; the server closes the connection.
     Leaving {
         why: Leaving,
@@ -134,7 +137,7 @@ pub struct Session<W: Write> {
     /// Stdin is a terminal: a person is typing, rather than a script piping.
     interactive: bool,
     me: Name,
-    version: u32,
+    version: Version,
     timings: Timings,
     phase: Phase,
     game: Option<Game>,
@@ -178,7 +181,7 @@ impl<W: Write> Session<W> {
         style: Style,
         interactive: bool,
         me: Name,
-        version: u32,
+        version: Version,
         timings: Timings,
         now: Instant,
     ) -> Session<W> {
@@ -224,13 +227,13 @@ impl<W: Write> Session<W> {
             Event::Server(ServerMsg::Welcome { .. }) if self.phase == Phase::Connecting => {
                 self.phase = Phase::Greeting;
                 // Version 1's HELLO takes no features.
-                let features = if self.version >= 2 {
-                    vec![Feature::computer()]
+                let features = if self.version.has_v2() {
+                    vec![Feature::computer(), Feature::stay()]
                 } else {
                     vec![]
                 };
                 step.send.push(ClientMsg::Hello {
-                    version: self.version,
+                    version: self.version.into(),
                     name: self.me.clone(),
                     features,
                 });
@@ -347,10 +350,8 @@ impl<W: Write> Session<W> {
             ServerMsg::Welcome { .. } => {}
             ServerMsg::Hello { name, features, .. } => {
                 if name != self.me {
-                    self.say(&format!(
-                        "The name {} is taken here; you play as {name}.",
-                        self.me
-                    ));
+                    let text = words::renamed(self.me.as_str(), name.as_str());
+                    self.say(&text);
                     self.me = name;
                 }
                 self.computer.available = features.contains(&Feature::computer());
@@ -375,10 +376,10 @@ impl<W: Write> Session<W> {
                     .as_ref()
                     .filter(|g| g.opponent == opponent)
                     .and_then(|g| g.score);
-                let mut line = render::start(mark, &opponent, self.style);
-                if let Some(secs) = limit.and_then(|l| l.seconds()) {
-                    line.push_str(&format!(" Each move has {secs} s."));
-                }
+                let limit = limit
+                    .and_then(|l| l.seconds())
+                    .map(|s| Duration::from_secs(u64::from(s)));
+                let line = words::start(mark, opponent.as_str(), limit);
                 self.say("");
                 self.say(&line);
                 self.game = Some(Game {
@@ -423,7 +424,7 @@ impl<W: Write> Session<W> {
                 }
             }
             ServerMsg::Error { code, text } if code.is_fatal() => {
-                step.exit = Some(if code == ErrorCode::NoProto && self.version > 1 {
+                step.exit = Some(if code == ErrorCode::NoProto && self.version.has_v2() {
                     Exit::OlderServer
                 } else {
                     Exit::Refused(format!("the server closed the connection: {text}"))
@@ -432,6 +433,21 @@ impl<W: Write> Session<W> {
             ServerMsg::Error { text, .. } => {
                 self.say(&format!("Server: {text}"));
                 self.move_sent = None;
+            }
+            ServerMsg::Left { name, how } => {
+                self.confirm = false;
+                self.say(&words::partner_left(name.as_str(), how));
+            }
+            ServerMsg::Line { waiting, next } => {
+                let text = words::line(waiting, next.as_ref().map(Name::as_str));
+                self.say(&text);
+            }
+            ServerMsg::Rejoin(limit) => {
+                let deadline = limit
+                    .seconds()
+                    .map(|s| now + Duration::from_secs(u64::from(s)));
+                self.confirm = false;
+                self.move_on(Phase::Rejoin { deadline });
             }
             ServerMsg::Bye(text) => {
                 match self.phase {
@@ -457,23 +473,10 @@ impl<W: Write> Session<W> {
         self.computer.offer_at = (alone && self.computer.available && self.interactive)
             .then(|| now + self.timings.computer_offer);
         let text = match (place, &self.game) {
-            (
-                Some(Place {
-                    game_on: true,
-                    place,
-                }),
-                _,
-            ) => format!(
-                "A game is being played; you are {} in line. (q to leave)",
-                match place {
-                    1 => "next".to_owned(),
-                    n => format!("number {n}, {} ahead of you,", n - 1),
-                }
-            ),
-            (_, Some(_)) => "Waiting for your next opponent... (q to leave)".to_owned(),
-            (_, None) => "Connected. Waiting for an opponent to join... (q to leave)".to_owned(),
+            (Some(place @ Place { game_on: true, .. }), _) => words::place(place),
+            (_, again) => words::waiting(again.is_some()),
         };
-        self.say(&text);
+        self.say(&format!("{text} (q to leave)"));
     }
 
     fn on_board(&mut self, board: Board, turn: Option<Mark>, v2: Option<BoardV2>, now: Instant) {
@@ -490,11 +493,7 @@ impl<W: Write> Session<W> {
         let header = self.header();
         let moved = last.and_then(|cell| {
             let by = board.cell(cell)?;
-            Some(if by == mine {
-                format!("You took {cell}.")
-            } else {
-                format!("{} took {cell}.", self.opponent())
-            })
+            Some(words::moved(cell, by == mine, &self.opponent()))
         });
         if let Some(moved) = moved {
             self.say(&moved);
@@ -532,12 +531,11 @@ impl<W: Write> Session<W> {
         if let Phase::Playing { deadline, .. } = &mut self.phase {
             *deadline = Some(now + Duration::from_secs(u64::from(seconds)));
         }
+        let left = Duration::from_secs(u64::from(seconds));
         if yours {
-            self.say(&format!(
-                "Hurry: {seconds} seconds left for your move, or you forfeit."
-            ));
+            self.say(&words::hurry(left));
         } else {
-            let text = format!("{} has {seconds} s left to move.", self.opponent());
+            let text = words::their_clock(&self.opponent(), left);
             self.say_live(&text, now);
         }
     }
@@ -603,8 +601,16 @@ impl<W: Write> Session<W> {
                         deadline,
                         said_yes: true,
                     };
-                    let text = format!("Waiting for {}'s answer...", self.opponent());
+                    let text = words::awaiting_answer(&self.opponent());
                     self.say(&text);
+                }
+                "n" | "no" | "q" | "quit" => self.leave(now, step),
+                _ => self.say("Please answer y or n."),
+            },
+            Phase::Rejoin { .. } => match word.as_str() {
+                "y" | "yes" => {
+                    step.send.push(ClientMsg::Rematch(true));
+                    self.phase = Phase::Waiting;
                 }
                 "n" | "no" | "q" | "quit" => self.leave(now, step),
                 _ => self.say("Please answer y or n."),
@@ -726,7 +732,7 @@ impl<W: Write> Session<W> {
                     until: Some(now + self.timings.quit_wait),
                 };
             }
-            Phase::Rematch { .. } => {
+            Phase::Rematch { .. } | Phase::Rejoin { .. } => {
                 step.send.push(ClientMsg::Rematch(false));
                 self.phase = Phase::Leaving {
                     why: Leaving::Declined,
@@ -784,8 +790,8 @@ impl<W: Write> Session<W> {
     fn question(&self) -> Option<String> {
         if self.confirm {
             return Some(format!(
-                "Leave this game? {} wins by forfeit. (y/n{}): ",
-                self.opponent(),
+                "{} (y/n{}): ",
+                words::leave_question(&self.opponent()),
                 if self.interactive {
                     ", Ctrl-C again leaves now"
                 } else {
@@ -800,6 +806,7 @@ impl<W: Write> Session<W> {
             Phase::Rematch {
                 said_yes: false, ..
             } => Some("Play again, marks swapped? (y/n): ".to_owned()),
+            Phase::Rejoin { .. } => Some(format!("{} (y/n): ", words::rejoin_offer(None))),
             _ => None,
         }
     }
@@ -816,7 +823,8 @@ impl<W: Write> Session<W> {
             } => (d, "left"),
             Phase::Rematch {
                 deadline: Some(d), ..
-            } => (d, "left to answer"),
+            }
+            | Phase::Rejoin { deadline: Some(d) } => (d, "left to answer"),
             _ => return None,
         };
         let left = deadline.saturating_duration_since(now);

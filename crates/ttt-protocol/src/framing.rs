@@ -53,7 +53,47 @@ pub struct LineReader<R> {
     start: usize,
     /// End of the unread bytes in `buf`.
     end: usize,
+    /// Line editing for a person at a terminal, if on.
+    typing: Option<Typing>,
 }
+
+/// What a terminal does with what a person types, applied to bytes as they
+/// arrive ([`LineReader::set_editing`]): backspace (`BS`, 0x08) and delete
+/// (`DEL`, 0x7f) erase the character before them, telnet's commands
+/// (`IAC ...`, which telnet clients send unasked) are removed, and `CR NUL`
+/// (telnet's Enter) ends a line as `CR LF` does. Nothing is ever answered:
+/// a plain `nc` user sees no negotiation.
+#[derive(Debug, Clone, Copy, Default)]
+struct Typing {
+    telnet: Telnet,
+    /// The last byte kept was a `CR`.
+    after_cr: bool,
+}
+
+/// Where a telnet command is, between reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Telnet {
+    /// Ordinary bytes.
+    #[default]
+    Data,
+    /// After `IAC`.
+    Command,
+    /// After `IAC WILL|WONT|DO|DONT`: one option byte follows.
+    Option,
+    /// Inside `IAC SB ... IAC SE`.
+    Sub,
+    /// After an `IAC` inside a subnegotiation.
+    SubCommand,
+}
+
+/// Telnet's "interpret as command" byte, and the commands that matter.
+const IAC: u8 = 255;
+const SB: u8 = 250;
+const SE: u8 = 240;
+/// Erase character, erase line.
+const EC: u8 = 247;
+const EL: u8 = 248;
+const WILL_WONT_DO_DONT: std::ops::RangeInclusive<u8> = 251..=254;
 
 impl<R: Read> LineReader<R> {
     /// Wraps a byte stream.
@@ -63,7 +103,19 @@ impl<R: Read> LineReader<R> {
             buf: [0; MAX_LINE_LEN],
             start: 0,
             end: 0,
+            typing: None,
         }
+    }
+
+    /// Turns line editing for a person on or off, for the bytes that
+    /// arrive from now on (see `Typing`): a program's bytes are never
+    /// edited, a person's are edited as a terminal would.
+    pub fn set_editing(&mut self, on: bool) {
+        self.typing = match (on, self.typing) {
+            (true, Some(typing)) => Some(typing),
+            (true, None) => Some(Typing::default()),
+            (false, _) => None,
+        };
     }
 
     /// Reads the next line, without its line ending.
@@ -101,7 +153,10 @@ impl<R: Read> LineReader<R> {
                     Err(FrameError::UnexpectedEof)
                 };
             }
-            self.end += n;
+            self.end = match &mut self.typing {
+                Some(typing) => typing.edit(&mut self.buf, self.start, self.end, n),
+                None => self.end + n,
+            };
         };
         let line_start = self.start;
         self.start = newline + 1;
@@ -123,6 +178,83 @@ impl<R: Read> LineReader<R> {
     pub fn get_mut(&mut self) -> &mut R {
         &mut self.inner
     }
+}
+
+impl Typing {
+    /// Edits the `fresh` bytes just read into `buf[end..]`, in place, and
+    /// returns the new end. `buf[start..end]` is what is already there.
+    fn edit(&mut self, buf: &mut [u8], start: usize, end: usize, fresh: usize) -> usize {
+        // The line being typed starts after the last newline kept.
+        let mut line_start = buf[start..end]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(start, |i| start + i + 1);
+        let mut w = end;
+        for r in end..end + fresh {
+            let b = buf[r];
+            match self.telnet {
+                Telnet::Command => {
+                    self.telnet = match b {
+                        SB => Telnet::Sub,
+                        b if WILL_WONT_DO_DONT.contains(&b) => Telnet::Option,
+                        _ => Telnet::Data,
+                    };
+                    match b {
+                        EC => w = erase_char(buf, line_start, w),
+                        EL => w = line_start,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Telnet::Option => {
+                    self.telnet = Telnet::Data;
+                    continue;
+                }
+                Telnet::Sub => {
+                    if b == IAC {
+                        self.telnet = Telnet::SubCommand;
+                    }
+                    continue;
+                }
+                Telnet::SubCommand => {
+                    self.telnet = if b == SE { Telnet::Data } else { Telnet::Sub };
+                    continue;
+                }
+                Telnet::Data => {}
+            }
+            let after_cr = std::mem::take(&mut self.after_cr);
+            match b {
+                IAC => self.telnet = Telnet::Command,
+                // Telnet's Enter: the CR kept just before becomes the end.
+                0 if after_cr && w > line_start => {
+                    buf[w - 1] = b'\n';
+                    line_start = w;
+                }
+                0x08 | 0x7f => w = erase_char(buf, line_start, w),
+                _ => {
+                    buf[w] = b;
+                    w += 1;
+                    self.after_cr = b == b'\r';
+                    if b == b'\n' {
+                        line_start = w;
+                    }
+                }
+            }
+        }
+        w
+    }
+}
+
+/// Erases the last character of the line `buf[line_start..w]` (all its
+/// UTF-8 bytes); returns the new end.
+fn erase_char(buf: &[u8], line_start: usize, mut w: usize) -> usize {
+    if w > line_start {
+        w -= 1;
+        while w > line_start && buf[w] & 0xC0 == 0x80 {
+            w -= 1;
+        }
+    }
+    w
 }
 
 /// Writes `msg` and a `\n` as a single `write_all` of one buffer.
@@ -186,6 +318,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn edited(input: &[u8]) -> Vec<Result<String, String>> {
+        let mut reader = LineReader::new(OneByteAtATime(input));
+        reader.set_editing(true);
+        let mut out = Vec::new();
+        loop {
+            match reader.read_line() {
+                Ok(Some(line)) => out.push(Ok(line.to_owned())),
+                Ok(None) => return out,
+                Err(e) => {
+                    out.push(Err(e.to_string()));
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// Backspace and delete erase as a terminal would, a whole character
+    /// at a time, never past the start of the line.
+    #[test]
+    fn editing_erases_with_backspace_and_delete() {
+        assert_eq!(edited(b"4\x085\n"), [Ok("5".into())]);
+        assert_eq!(edited(b"4\x7f5\r\n"), [Ok("5".into())]);
+        assert_eq!(edited(b"\x08\x08play ann\n"), [Ok("play ann".into())]);
+        assert_eq!(edited("Zoë\x08e\n".as_bytes()), [Ok("Zoe".into())]);
+        assert_eq!(edited(b"a\nb\x08\x08c\n"), [Ok("a".into()), Ok("c".into())]);
+        // Without editing, the bytes are the line's (a program's).
+        assert_eq!(lines(b"4\x085\n"), [Ok("4\x085".into())]);
+    }
+
+    /// Telnet's negotiation is removed, wherever the reads split it, and
+    /// its erase commands work; CR NUL ends a line.
+    #[test]
+    fn editing_removes_telnet_commands_and_takes_cr_nul() {
+        // IAC DO ECHO, IAC WILL SGA, IAC SB TTYPE ... IAC SE, IAC NOP.
+        let negotiation = b"\xff\xfd\x01\xff\xfb\x03\xff\xfa\x18\x00ANSI\xff\xf0\xff\xf1";
+        let mut input = negotiation.to_vec();
+        input.extend_from_slice(b"play ann\r\x00");
+        input.extend_from_slice(b"47\xff\xf75\r\n");
+        input.extend_from_slice(b"junk\xff\xf8q\r\n");
+        assert_eq!(
+            edited(&input),
+            [Ok("play ann".into()), Ok("45".into()), Ok("q".into())]
+        );
+        let mut reader = LineReader::new(&input[..]);
+        reader.set_editing(true);
+        assert_eq!(reader.read_line().ok().flatten(), Some("play ann"));
+        // A bare CR (no NUL, no LF) stays content, as for programs.
+        assert_eq!(edited(b"a\rb\n"), [Ok("a\rb".into())]);
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! - [`outcome`]: [`Outcome`] (how a game ended, as one player sees it) and
 //!   the running [`Score`];
 //! - [`text`]: validated player [`Name`]s and free [`Text`];
+//! - [`version`]: the protocol [`Version`]s spoken, and any
+//!   [`VersionNumber`] a peer may write;
 //! - [`message`]: [`ClientMsg`] and [`ServerMsg`], each encoded with `Display`
 //!   and parsed with `FromStr` into a [`ParseError`];
-//! - [`words`]: how a result and a score read to a person, shared by the
-//!   client and the server's front end for `nc`;
+//! - [`words`]: every sentence a person reads about a game, written once
+//!   for the console client and the server's front end for `nc`;
 //! - [`framing`]: [`LineReader`], which reads one line of at most
 //!   [`MAX_LINE_LEN`] bytes from any [`std::io::Read`], and
 //!   [`write_message`], which writes one message as one write.
@@ -22,7 +24,11 @@
 //!
 //! // What a client sends...
 //! let mut wire = Vec::new();
-//! let hello = ClientMsg::Hello { version: 1, name: "ann".parse().unwrap(), features: vec![] };
+//! let hello = ClientMsg::Hello {
+//!     version: ttt_protocol::Version::V1.into(),
+//!     name: "ann".parse().unwrap(),
+//!     features: vec![],
+//! };
 //! write_message(&mut wire, &hello).unwrap();
 //! assert_eq!(wire, b"HELLO 1 ann\n");
 //!
@@ -39,14 +45,15 @@ pub mod framing;
 pub mod message;
 pub mod outcome;
 pub mod text;
+pub mod version;
 pub mod words;
 
 pub use board::{Board, Cell, Line, Mark, Occupied};
 pub use error::ParseError;
 pub use framing::{FrameError, LineReader, MAX_LINE_LEN, write_message};
 pub use message::{
-    BoardV2, ClientMsg, ErrorCode, Feature, LATEST_VERSION, Level, Limit, PROTOCOL_VERSION, Place,
-    ServerMsg, speaks,
+    BoardV2, ClientMsg, Departure, ErrorCode, Feature, Level, Limit, Place, ServerMsg,
 };
 pub use outcome::{Ending, Forfeit, Outcome, Score};
 pub use text::{Name, Text};
+pub use version::{Version, VersionNumber};

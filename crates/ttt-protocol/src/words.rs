@@ -1,9 +1,281 @@
-//! How a result reads to the player it concerns: the same sentences in the
-//! console client and for a person playing in `nc` (the server's prose), so
-//! both say a game ended the same way. Wording only: the outcome itself is
-//! always the server's `RESULT`.
+//! Every sentence a person reads about a game, written once: the console
+//! client and the server's front end for a person in `nc` both say things
+//! with these, so the two can never drift apart.
+//!
+//! Sentences only: plain text, no colour, no cursor movement, no line
+//! ending, each under [`WIDTH`] columns once [`wrap`]ped. How to answer a
+//! question (a key, a word to type) differs between front ends and is
+//! theirs to add. What a sentence reports is always what the server said:
+//! an outcome here is the server's `RESULT`, worded.
 
+use std::time::Duration;
+
+use crate::board::{Board, Cell, Mark};
+use crate::message::{Departure, Place};
 use crate::outcome::{Ending, Forfeit, Outcome, Score};
+
+/// The width every line for a person fits in: an ordinary terminal's.
+pub const WIDTH: usize = 80;
+
+/// `text` broken into lines of at most `width` columns, at spaces (a word
+/// longer than the width is cut). Columns are counted in characters.
+///
+/// ```
+/// use ttt_protocol::words::wrap;
+/// assert_eq!(wrap("one two three", 8), ["one two", "three"]);
+/// ```
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in units(text) {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let rest = word.split_off(width);
+            lines.push(word.into_iter().collect());
+            word = rest;
+        }
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.len();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.extend(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The words of `text`, a number kept with its unit (`120 s`), so that a
+/// time is never split across lines.
+fn units(text: &str) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let unit = word.trim_end_matches(|c: char| c.is_ascii_punctuation()) == "s";
+        match units.last_mut() {
+            Some(last) if unit && last.ends_with(|c: char| c.is_ascii_digit()) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => units.push(word.to_owned()),
+        }
+    }
+    units
+}
+
+/// A time as people read it: whole seconds, rounded up, so that time left
+/// never reads as 0 s before it is up: `25 s`.
+pub fn seconds(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    format!("{s} s")
+}
+
+/// A game begins: "Game on against bob: you are X, bob is O; you move
+/// first. Each move has 120 s."
+pub fn start(mark: Mark, opponent: &str, limit: Option<Duration>) -> String {
+    let first = match mark {
+        Mark::X => "you move first",
+        Mark::O => "they move first",
+    };
+    let clock = limit.map_or(String::new(), |l| format!(" Each move has {}.", seconds(l)));
+    format!(
+        "Game on against {opponent}: you are {mark}, {opponent} is {}; {first}.{clock}",
+        mark.other()
+    )
+}
+
+/// A move was played: "You took 5." or "bob took 5.".
+pub fn moved(cell: Cell, mine: bool, opponent: &str) -> String {
+    if mine {
+        format!("You took {cell}.")
+    } else {
+        format!("{opponent} took {cell}.")
+    }
+}
+
+/// It is your move: "Your move (X), 25 s left.".
+pub fn your_turn(mark: Mark, left: Option<Duration>) -> String {
+    match left {
+        Some(left) => format!("Your move ({mark}), {} left.", seconds(left)),
+        None => format!("Your move ({mark})."),
+    }
+}
+
+/// It is the opponent's move: "Waiting for bob (O) to move, 25 s left.".
+pub fn their_turn(opponent: &str, mark: Mark, left: Option<Duration>) -> String {
+    match left {
+        Some(left) => format!(
+            "Waiting for {opponent} ({mark}) to move, {} left.",
+            seconds(left)
+        ),
+        None => format!("Waiting for {opponent} ({mark}) to move."),
+    }
+}
+
+/// The server's clock warning, to the mover: "Hurry: 10 s left for your
+/// move!".
+pub fn hurry(left: Duration) -> String {
+    format!("Hurry: {} left for your move!", seconds(left))
+}
+
+/// The server's clock warning about the opponent: "bob has 10 s left to
+/// move.".
+pub fn their_clock(opponent: &str, left: Duration) -> String {
+    format!("{opponent} has {} left to move.", seconds(left))
+}
+
+/// The rematch offer, without how to answer: "Play again, marks swapped?
+/// (120 s to answer)".
+pub fn rematch_offer(limit: Option<Duration>) -> String {
+    match limit {
+        Some(limit) => format!("Play again, marks swapped? ({} to answer)", seconds(limit)),
+        None => "Play again, marks swapped?".to_owned(),
+    }
+}
+
+/// After your yes to the rematch: "Waiting for bob's answer...".
+pub fn awaiting_answer(opponent: &str) -> String {
+    format!("Waiting for {opponent}'s answer...")
+}
+
+/// Where a waiting player stands, from version 2's `WAIT`.
+pub fn place(Place { place, game_on }: Place) -> String {
+    match (game_on, place) {
+        (false, _) => "Waiting for an opponent to connect...".to_owned(),
+        (true, 1) => "A game is being played; you play next.".to_owned(),
+        (true, n) => format!(
+            "A game is being played; you are number {n} in line, {} ahead of you.",
+            players(n - 1)
+        ),
+    }
+}
+
+/// Waiting, where the place is not known (version 1's bare `WAIT`).
+pub fn waiting(again: bool) -> String {
+    if again {
+        "Waiting for your next opponent...".to_owned()
+    } else {
+        "Waiting for an opponent...".to_owned()
+    }
+}
+
+/// Told at the table when people wait for it: there will be no rematch.
+/// "carol is waiting to play: winner stays on, no rematch."
+pub fn line(waiting: u32, next: Option<&str>) -> String {
+    match (waiting, next) {
+        (0, _) => "Nobody is waiting to play any more.".to_owned(),
+        (1, Some(next)) => format!("{next} is waiting to play: winner stays on, no rematch."),
+        (n, Some(next)) => format!(
+            "{} are waiting to play ({next} next): winner stays on, no rematch.",
+            players(n)
+        ),
+        (n, None) => format!(
+            "{} waiting to play: winner stays on, no rematch.",
+            players(n)
+        ),
+    }
+}
+
+/// "1 player", "3 players".
+fn players(n: u32) -> String {
+    match n {
+        1 => "1 player".to_owned(),
+        n => format!("{n} players"),
+    }
+}
+
+/// The opponent left the table during the rematch offer.
+pub fn partner_left(name: &str, how: Departure) -> String {
+    match how {
+        Departure::Declined => format!("{name} declined the rematch."),
+        Departure::Disconnect => format!("{name} left."),
+        Departure::NoAnswer => format!("{name} did not answer the rematch offer in time."),
+        Departure::Abuse => format!("{name} was cut off for protocol errors."),
+    }
+}
+
+/// Others are waiting, so you make way for the next in line.
+pub fn make_way(stays: &str, after_tie: bool) -> String {
+    if after_tie {
+        format!(
+            "Others are waiting, so {stays} stays on and plays the next in line (after a tie, \
+             the longer-seated player makes way)."
+        )
+    } else {
+        format!("Others are waiting, so {stays} stays on and plays the next in line.")
+    }
+}
+
+/// After a game against the computer with others waiting.
+pub fn next_in_line() -> String {
+    "Others are waiting, so the table goes to the next in line.".to_owned()
+}
+
+/// The question after making way, without how to answer.
+pub fn rejoin_offer(limit: Option<Duration>) -> String {
+    match limit {
+        Some(limit) => format!(
+            "Join the back of the line to play again? ({} to answer)",
+            seconds(limit)
+        ),
+        None => "Join the back of the line to play again?".to_owned(),
+    }
+}
+
+/// The question before leaving a game, without how to answer.
+pub fn leave_question(opponent: &str) -> String {
+    format!("Leave this game? {opponent} wins by forfeit.")
+}
+
+/// Leaving was not confirmed.
+pub fn playing_on() -> &'static str {
+    "Playing on."
+}
+
+/// The server gave you another name.
+pub fn renamed(asked: &str, shown: &str) -> String {
+    format!("The name {asked} is taken here; you play as {shown}.")
+}
+
+/// You leave the table, and why (the reasons that are yours).
+pub fn you_leave(why: Leaving) -> &'static str {
+    match why {
+        Leaving::Quit => "You left.",
+        Leaving::Declined => "You declined the rematch.",
+        Leaving::TooLate => "You did not answer in time.",
+        Leaving::OutOfTime => "You ran out of time.",
+    }
+}
+
+/// Why you leave a table yourself (see [`you_leave`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaving {
+    /// You quit, or left the line.
+    Quit,
+    /// You said no to the rematch.
+    Declined,
+    /// You did not answer a question in time.
+    TooLate,
+    /// Your turn clock ran out.
+    OutOfTime,
+}
+
+/// The last words: "Thanks for playing, ann!".
+pub fn thanks(me: &str) -> String {
+    format!("Thanks for playing, {me}!")
+}
+
+/// The server is stopping.
+pub fn shutting_down() -> &'static str {
+    "The server is shutting down."
+}
 
 /// A `RESULT`, in words, from this player's side.
 ///
@@ -46,6 +318,30 @@ pub fn score(score: Score, opponent: &str) -> String {
     format!("Score: you {wins}, {opponent} {losses}, ties {ties}.")
 }
 
+/// The board as five lines of text, for a screen with no colour: empty
+/// cells show the number to type, and the last move is bracketed.
+///
+/// ```text
+///  X | 2 | 3
+/// ---+---+---
+///  4 |[O]| 6
+/// ---+---+---
+///  7 | 8 | 9
+/// ```
+pub fn grid(board: &Board, last: Option<Cell>) -> [String; 5] {
+    let cell = |c: Cell| match (board.cell(c), Some(c) == last) {
+        (Some(mark), true) => format!("[{mark}]"),
+        (Some(mark), false) => format!(" {mark} "),
+        (None, _) => format!(" {c} "),
+    };
+    let row = |r: usize| {
+        let cells = &Cell::ALL[r * 3..r * 3 + 3];
+        format!("{}|{}|{}", cell(cells[0]), cell(cells[1]), cell(cells[2]))
+    };
+    let rule = "---+---+---".to_owned();
+    [row(0), rule.clone(), row(1), rule, row(2)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +379,64 @@ mod tests {
             ties: 0,
         };
         assert_eq!(score(s, "bob"), "Score: you 2, bob 1, ties 0.");
+    }
+
+    #[test]
+    fn seconds_round_up() {
+        assert_eq!(seconds(Duration::from_millis(1500)), "2 s");
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
+        assert_eq!(seconds(Duration::from_millis(1)), "1 s");
+        assert_eq!(seconds(Duration::ZERO), "0 s");
+    }
+
+    #[test]
+    fn wrapping_keeps_words_and_width() {
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("a b", 10), ["a b"]);
+        assert_eq!(wrap("aaaa bbbb cccc", 9), ["aaaa bbbb", "cccc"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("x abcdefghij", 4), ["x", "abcd", "efgh", "ij"]);
+        assert_eq!(wrap("Zoë Zoë", 3), ["Zoë", "Zoë"]);
+        // A time stays whole.
+        assert_eq!(wrap("has 120 s.", 8), ["has", "120 s."]);
+        let long = start(Mark::O, &"n".repeat(24), Some(Duration::from_secs(86_400)));
+        for line in wrap(&long, WIDTH) {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_grid_numbers_free_cells_and_brackets_the_last_move() {
+        let board: Board = "X...O....".parse().expect("board");
+        assert_eq!(
+            grid(&board, Cell::new(5)),
+            [
+                " X | 2 | 3 ",
+                "---+---+---",
+                " 4 |[O]| 6 ",
+                "---+---+---",
+                " 7 | 8 | 9 "
+            ]
+        );
+    }
+
+    #[test]
+    fn places_and_lines_read_naturally() {
+        let at = |place, game_on| self::place(Place { place, game_on });
+        assert_eq!(at(1, false), "Waiting for an opponent to connect...");
+        assert_eq!(at(1, true), "A game is being played; you play next.");
+        assert_eq!(
+            at(3, true),
+            "A game is being played; you are number 3 in line, 2 players ahead of you."
+        );
+        assert_eq!(
+            line(1, Some("carol")),
+            "carol is waiting to play: winner stays on, no rematch."
+        );
+        assert_eq!(
+            line(2, Some("carol")),
+            "2 players are waiting to play (carol next): winner stays on, no rematch."
+        );
+        assert_eq!(line(0, None), "Nobody is waiting to play any more.");
     }
 }

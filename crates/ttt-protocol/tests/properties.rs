@@ -5,8 +5,9 @@ use std::io::{self, Read};
 
 use proptest::prelude::*;
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, Ending, ErrorCode, Feature, Forfeit, FrameError, Level, Limit,
-    LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score, ServerMsg, Text,
+    Board, BoardV2, Cell, ClientMsg, Departure, Ending, ErrorCode, Feature, Forfeit, FrameError,
+    Level, Limit, LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score, ServerMsg, Text,
+    Version, VersionNumber,
 };
 
 fn mark() -> impl Strategy<Value = Mark> {
@@ -67,18 +68,31 @@ fn limit() -> impl Strategy<Value = Limit> {
     proptest::option::of(any::<u32>()).prop_map(Limit)
 }
 
+/// Any version number, as it is after parsing: a known one, or the digits
+/// of another without leading zeros.
+fn version_number() -> impl Strategy<Value = VersionNumber> {
+    prop_oneof![
+        proptest::sample::select(Version::ALL.to_vec()).prop_map(VersionNumber::Known),
+        "[1-9][0-9]{0,15}".prop_map(|digits| digits.parse().expect("generated version")),
+    ]
+}
+
 fn client_msg() -> impl Strategy<Value = ClientMsg> {
     prop_oneof![
         (
-            any::<u32>(),
+            version_number(),
             name(),
             proptest::collection::vec(feature(), 0..4)
         )
             .prop_map(|(version, name, features)| ClientMsg::Hello {
+                // Version 1's HELLO has no features.
+                features: if version == VersionNumber::Known(Version::V1) {
+                    vec![]
+                } else {
+                    features
+                },
                 version,
                 name,
-                // Version 1's HELLO has no features.
-                features: if version == 1 { vec![] } else { features },
             }),
         name().prop_map(ClientMsg::Play),
         proptest::option::of(proptest::sample::select(Level::ALL.to_vec()))
@@ -91,9 +105,9 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
 
 fn server_msg() -> impl Strategy<Value = ServerMsg> {
     prop_oneof![
-        (any::<u32>(), text()).prop_map(|(version, text)| ServerMsg::Welcome { version, text }),
+        (version_number(), text()).prop_map(|(version, text)| ServerMsg::Welcome { version, text }),
         (
-            any::<u32>(),
+            proptest::sample::select(Version::ALL.to_vec()),
             name(),
             proptest::collection::vec(feature(), 0..4)
         )
@@ -129,6 +143,11 @@ fn server_msg() -> impl Strategy<Value = ServerMsg> {
         proptest::option::of(limit()).prop_map(ServerMsg::Rematch),
         (error_code(), text()).prop_map(|(code, text)| ServerMsg::Error { code, text }),
         text().prop_map(ServerMsg::Bye),
+        (name(), proptest::sample::select(Departure::ALL.to_vec()))
+            .prop_map(|(name, how)| ServerMsg::Left { name, how }),
+        limit().prop_map(ServerMsg::Rejoin),
+        (any::<u32>(), proptest::option::of(name()))
+            .prop_map(|(waiting, next)| ServerMsg::Line { waiting, next }),
     ]
 }
 

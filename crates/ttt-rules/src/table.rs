@@ -266,6 +266,9 @@ enum State {
     Offered {
         answers: [Option<bool>; 2],
         deadline: Option<Instant>,
+        /// How the last game ended, for the first seat: who stays on if
+        /// the offer is withdrawn.
+        last: Outcome,
     },
     Over {
         stays: Option<Seat>,
@@ -563,33 +566,55 @@ impl Table {
                 stays: Some(loser.other()),
             };
         } else if self.contested {
-            let (leaves, after_tie) = match first {
-                Outcome::Win(_) => (Seat::Second, false),
-                Outcome::Lose(_) => (Seat::First, false),
-                Outcome::Tie => (Seat::First, true),
-            };
-            let stays = leaves.other();
-            if self.may_stay[stays.index()] {
-                said.push((
-                    leaves,
-                    Say::Bye(Farewell::MakeWay {
-                        stays: self.name(stays).clone(),
-                        after_tie,
-                    }),
-                ));
-                self.state = State::Over { stays: Some(stays) };
-            } else {
-                said.push((leaves, Say::Bye(Farewell::NextInLine)));
-                self.state = State::Over { stays: None };
-            }
+            self.winner_stays_on(first, said);
         } else {
             let limit = self.settings.turn_timeout;
             self.broadcast(Say::Rematch { limit }, said);
             self.state = State::Offered {
                 answers: [None, None],
                 deadline: self.settings.turn_timeout.map(|t| now + t),
+                last: first,
             };
         }
+    }
+
+    /// Others are waiting after a game that ended `first` (for the first
+    /// seat): the loser makes way (after a tie, the first seat), and the
+    /// other stays on, unless it is the computer's seat.
+    fn winner_stays_on(&mut self, first: Outcome, said: &mut Said) {
+        let (leaves, after_tie) = match first {
+            Outcome::Win(_) => (Seat::Second, false),
+            Outcome::Lose(_) => (Seat::First, false),
+            Outcome::Tie => (Seat::First, true),
+        };
+        let stays = leaves.other();
+        if self.may_stay[stays.index()] {
+            said.push((
+                leaves,
+                Say::Bye(Farewell::MakeWay {
+                    stays: self.name(stays).clone(),
+                    after_tie,
+                }),
+            ));
+            self.state = State::Over { stays: Some(stays) };
+        } else {
+            said.push((leaves, Say::Bye(Farewell::NextInLine)));
+            self.state = State::Over { stays: None };
+        }
+    }
+
+    /// Someone started waiting for the table while the rematch is offered:
+    /// the offer is withdrawn, since while anyone waits a pair cannot keep
+    /// the table by rematching. Winner stays on, as if the wait had begun
+    /// before the game ended, whatever the answers so far. Says nothing
+    /// unless an offer is open.
+    pub fn contest(&mut self) -> Said {
+        let mut said = Said::new();
+        self.contested = true;
+        if let State::Offered { last, .. } = self.state {
+            self.winner_stays_on(last, &mut said);
+        }
+        said
     }
 
     /// `seat` leaves during the rematch offer. Their opponent stays on if

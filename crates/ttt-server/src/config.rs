@@ -28,8 +28,9 @@ pub struct Args {
     #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT)]
     pub port: u16,
 
-    /// Time a player has for each move before forfeiting, e.g. 120, 1.5, 200ms; 0 = no limit.
-    /// Also the time to answer a rematch offer.
+    /// Time a player has for each move before forfeiting, in whole seconds (a
+    /// fraction is rounded up, as the protocol says times in seconds); 0 = no
+    /// limit. Also the time to answer a rematch offer.
     #[arg(long, env = "TURN_TIMEOUT", default_value = "120", value_parser = parse_timeout)]
     pub turn_timeout: Timeout,
 
@@ -117,7 +118,7 @@ impl Default for Settings {
 impl From<&Args> for Settings {
     fn from(args: &Args) -> Settings {
         Settings {
-            turn_timeout: args.turn_timeout.0,
+            turn_timeout: args.turn_timeout.0.map(whole_seconds),
             handshake_timeout: args.handshake_timeout.0,
             write_timeout: args.write_timeout.0,
             liveness: args.liveness.0,
@@ -125,6 +126,13 @@ impl From<&Args> for Settings {
                 .then(|| args.computer_pause.0.unwrap_or(Duration::ZERO)),
         }
     }
+}
+
+/// `d` rounded up to whole seconds: the protocol tells times in seconds, so
+/// a limit of 1.5 s would be said as 2 and a client counting down would be
+/// half a second late. With whole seconds, what is said is what is meant.
+fn whole_seconds(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0))
 }
 
 /// A server name: what a DNS-SD instance name may hold, within reason.
@@ -185,6 +193,20 @@ mod tests {
         assert_eq!(args.name.as_deref(), Some("lan party"));
         assert_eq!(args.announce_on, ["eth0", "wlan0"]);
         assert!(Args::try_parse_from(["ttt-server", "--name", ""]).is_err());
+    }
+
+    /// The turn limit is whole seconds, as the protocol says it.
+    #[test]
+    fn the_turn_limit_is_whole_seconds() {
+        let turn = |flag: &str| {
+            let args =
+                Args::try_parse_from(["ttt-server", "--turn-timeout", flag]).expect("parses");
+            Settings::from(&args).turn_timeout
+        };
+        assert_eq!(turn("1.5"), Some(Duration::from_secs(2)));
+        assert_eq!(turn("200ms"), Some(Duration::from_secs(1)));
+        assert_eq!(turn("120"), Some(Duration::from_secs(120)));
+        assert_eq!(turn("0"), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! - **reading**: [`Connection::read_line`] hands out complete lines from a
 //!   fixed 512-byte buffer ([`LineReader`]), or says there is nothing more
 //!   for now ([`Inbound::Pending`]);
-//! - **writing**: [`Connection::send`] appends a line to an outbox, and
+//! - **speaking**: the connection's [`Dialect`] (protocol lines, or a
+//!   person's sentences) turns what the lobby tells into text;
+//! - **writing**: [`Connection::send`] appends that text to an outbox, and
 //!   [`Connection::flush`] writes what the kernel will take. A peer that
 //!   stops reading makes the outbox wait; past [`MAX_OUTBOX`] bytes, or for
 //!   longer than the write timeout, it is treated as gone. No write ever
@@ -17,7 +19,9 @@
 //!   input makes the kernel send a reset, which can destroy the last line
 //!   (say, `ERR ABUSE`) before the peer reads it. A lingering connection
 //!   still holds its descriptor, so the driver caps how many linger, and
-//!   closes the rest at once.
+//!   closes the rest at once. A person's connection ends with a reset once
+//!   the goodbye has had time to arrive ([`PERSON_GOODBYE`]): `nc` with a
+//!   terminal ignores a plain close, and would sit there until Enter.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -26,9 +30,9 @@ use std::time::{Duration, Instant};
 use mio::net::TcpStream;
 use ttt_protocol::{FrameError, LineReader};
 
-use crate::lobby::Broken;
 use crate::machine::Machine;
-use crate::speech::Speech;
+use crate::speech::{Dialect, Speaker, Speech};
+use crate::tell::{Broken, Tell};
 
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
@@ -40,6 +44,15 @@ pub const LINGER: Duration = Duration::from_secs(2);
 
 /// The most bytes discarded while lingering: a flooder is not waited for.
 const LINGER_DISCARD: usize = 64 * 1024;
+
+/// How long a person's connection lingers after the goodbye before it is
+/// closed with a reset, which makes `nc` leave at once (it ignores a plain
+/// close while its stdin is a terminal). A reset discards what the peer has
+/// not acknowledged, so this is the time the goodbye has to arrive: on a LAN
+/// a round trip is a millisecond, and a second covers the retransmissions of
+/// a lost packet at the minimum timeout (200 ms, 400 ms). A person who
+/// closes first ends it sooner, with a plain close.
+pub const PERSON_GOODBYE: Duration = Duration::from_secs(1);
 
 /// What [`Connection::read_line`] found.
 #[derive(Debug, PartialEq, Eq)]
@@ -79,6 +92,8 @@ enum Stage {
     Lingering {
         until: Instant,
         discarded: usize,
+        /// End with a reset at `until` (a person's `nc`).
+        reset: bool,
     },
 }
 
@@ -94,22 +109,43 @@ pub struct Connection {
     saw_end: bool,
     /// Why reading failed, if it failed rather than ended cleanly.
     failure: Option<io::ErrorKind>,
+    /// How what the lobby tells is written.
+    dialect: Dialect,
 }
 
 impl Connection {
     /// Wraps an accepted, non-blocking stream.
     pub fn new(stream: TcpStream, peer: SocketAddr) -> Connection {
+        let dialect = Dialect::default();
+        let mut lines = LineReader::new(Socket {
+            stream,
+            drained: false,
+        });
+        lines.set_editing(dialect.edits_typing());
         Connection {
-            lines: LineReader::new(Socket {
-                stream,
-                drained: false,
-            }),
+            lines,
             outbox: Vec::new(),
             stalled_since: None,
             stage: Stage::Open,
             peer,
             saw_end: false,
             failure: None,
+            dialect,
+        }
+    }
+
+    /// The handshake settled who this is: speak (and read) accordingly.
+    pub fn settle(&mut self, speaker: Speaker) {
+        self.dialect.settle(speaker);
+        self.lines.set_editing(self.dialect.edits_typing());
+    }
+
+    /// Queues what the lobby tells, in this connection's dialect. Returns
+    /// false if the peer is so far behind that it must be treated as gone.
+    pub fn tell(&mut self, tell: &Tell) -> bool {
+        match self.dialect.speak(tell) {
+            Some(speech) => self.send(&speech),
+            None => true,
         }
     }
 
@@ -157,8 +193,8 @@ impl Connection {
         }
     }
 
-    /// Queues what to say. Returns false if the peer is so far behind that
-    /// it must be treated as gone.
+    /// Queues text already spoken. Returns false if the peer is so far
+    /// behind that it must be treated as gone.
     pub fn send(&mut self, speech: &Speech) -> bool {
         match speech {
             // Writing into a Vec cannot fail.
@@ -210,9 +246,11 @@ impl Connection {
             if stream.shutdown(Shutdown::Write).is_err() {
                 return Flushed::Failed;
             }
+            let reset = self.dialect.is_person();
             self.stage = Stage::Lingering {
-                until: now + LINGER,
+                until: now + if reset { PERSON_GOODBYE } else { LINGER },
                 discarded: 0,
+                reset,
             };
             return Flushed::Shut;
         }
@@ -222,7 +260,12 @@ impl Connection {
     /// While lingering: reads and discards what arrived. True when the
     /// connection is finished (the peer closed, failed, or sent too much).
     pub fn discard(&mut self) -> bool {
-        let Stage::Lingering { until, discarded } = self.stage else {
+        let Stage::Lingering {
+            until,
+            discarded,
+            reset,
+        } = self.stage
+        else {
             return false;
         };
         if self.saw_end {
@@ -247,6 +290,7 @@ impl Connection {
         self.stage = Stage::Lingering {
             until,
             discarded: total,
+            reset,
         };
         finished
     }
@@ -270,6 +314,12 @@ impl Connection {
     /// Whether its sending side is shut and it only lingers.
     pub fn is_lingering(&self) -> bool {
         matches!(self.stage, Stage::Lingering { .. })
+    }
+
+    /// Whether its lingering ends with a reset (a person's connection,
+    /// which `nc` leaves only then).
+    pub fn ends_with_reset(&self) -> bool {
+        matches!(self.stage, Stage::Lingering { reset: true, .. })
     }
 }
 
@@ -350,7 +400,7 @@ mod tests {
         peer.write_all(&[b'x'; 600]).expect("write");
         assert_eq!(next(&mut conn), "Broken(TooLong)");
         let (mut conn, mut peer) = pair();
-        peer.write_all(b"\xff\n").expect("write");
+        peer.write_all(b"\xfe\n").expect("write");
         assert_eq!(next(&mut conn), "Broken(Utf8)");
     }
 

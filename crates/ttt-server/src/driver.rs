@@ -411,14 +411,19 @@ impl Server {
             }
             for out in outs {
                 match out {
-                    Out::Send(id, msg) => {
+                    Out::Send(id, tell) => {
                         let token = token(id);
                         if let Some(conn) = self.conns.get_mut(&token) {
-                            if !conn.send(&msg) {
+                            if !conn.tell(&tell) {
                                 log::info!("{}: not reading; closing", conn.peer());
                                 self.lobby.closed(id, now);
                             }
                             self.dirty.push(token);
+                        }
+                    }
+                    Out::Speak(id, speaker) => {
+                        if let Some(conn) = self.conns.get_mut(&token(id)) {
+                            conn.settle(speaker);
                         }
                     }
                     Out::Close(id) => {
@@ -494,6 +499,14 @@ impl Server {
             };
             match conn.deadline(self.write_timeout) {
                 Some(due) if due <= now => {
+                    if conn.ends_with_reset()
+                        && let Some(conn) = self.conns.get_mut(&token)
+                    {
+                        conn.abort();
+                    }
+                    let Some(conn) = self.conns.get(&token) else {
+                        continue;
+                    };
                     if !conn.is_lingering() {
                         log::info!(
                             "{}: not reading for {:?}; closing",

@@ -14,10 +14,11 @@
 //!   answering after a pause (its moves are `ttt_rules::Engine`'s);
 //! - `policy`: how much a connection may get wrong before it is cut off,
 //!   one policy from accept to close;
-//! - `speech`: what to tell a connection (`Tell`), and its dialect, settled
-//!   by the handshake: protocol lines (`wording`, versions 1 and 2, where
-//!   version 1 never sees a field of version 2) or, for a person who typed
-//!   `play <name>` into `nc`, sentences and a drawn grid (`prose`);
+//! - `tell`: what to tell a connection, as plain data (the one
+//!   vocabulary); `wire` spells it as protocol lines (versions 1 and 2,
+//!   where version 1 never sees a field of version 2), `prose` as sentences
+//!   and a grid for a person who typed `play <name>` into `nc`; `speech`
+//!   picks between them for each connection (only the driver uses it);
 //! - `config` and `addresses`: settings, and the start-up hint telling the
 //!   host which address to give the other players.
 //!
@@ -37,7 +38,8 @@ mod policy;
 mod pressure;
 mod prose;
 mod speech;
-mod wording;
+mod tell;
+mod wire;
 
 pub use addresses::{join_commands, lan_addresses};
 pub use config::{Args, DEFAULT_PORT, Settings};

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use ttt_discovery::{Announcer, Listing, TableState};
-use ttt_protocol::{LATEST_VERSION, PROTOCOL_VERSION};
+use ttt_protocol::Version;
 use ttt_server::{
     Args, Server, Settings, Status, join_commands, lan_addresses, listen, raise_open_files_limit,
 };
@@ -105,7 +105,7 @@ fn announce(
 ) -> Result<thread::JoinHandle<()>, Box<dyn std::error::Error>> {
     let computer = settings.computer_pause.is_some();
     let listing = move |status: &Status| Listing {
-        versions: (PROTOCOL_VERSION..=LATEST_VERSION).collect(),
+        versions: Version::ALL.iter().map(|v| v.number()).collect(),
         state: match (&status.playing, status.queued.as_slice()) {
             (Some(_), queued) => TableState::Playing {
                 queued: queued.len(),

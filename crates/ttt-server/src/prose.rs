@@ -1,45 +1,124 @@
-//! The game in sentences, for a person typing into `nc` or telnet.
+//! The person's encoder: a [`Tell`] as sentences and a drawn grid, for
+//! someone typing into `nc` or telnet.
 //!
-//! After `PLAY <name>`, a connection is told everything a program would be
-//! told, but as a drawn grid and plain sentences: whose move it is, which
-//! cell the opponent took, how much time is left. What the person types is
-//! read exactly as a program's lines are (a cell number, `y`, `n`, `q`), so
-//! this is an encoder beside [`crate::wording`], not a second game: it
-//! keeps only what it needs to word things (the names and marks).
+//! After `play <name>`, a connection is told everything a program would be
+//! told, as plain sentences (from [`ttt_protocol::words`], the ones the
+//! console client uses too) in lines that fit 80 columns. It is an encoder
+//! beside `wire.rs`, not a second game: it keeps only what it needs to
+//! word things (the names and marks, and what the person is being asked
+//! now, so that a refusal or `help` says what can be typed instead). It
+//! depends on the vocabulary ([`crate::tell`]) and on nothing else of the
+//! server's.
 
 use std::time::Duration;
 
-use ttt_protocol::{Board, Cell, Mark, Name, Place, words};
-use ttt_rules::{Farewell, Parting, Refusal, Say};
+use ttt_protocol::words::{self, Leaving, WIDTH};
+use ttt_protocol::{Board, Cell, Mark, Name};
+use ttt_rules::{Farewell, Refusal, Say};
 
-use crate::speech::Tell;
-use crate::wording::{Closing, Refused};
+use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
+use crate::tell::{Broken, Closing, Refused, Tell, departure};
+
+/// What the person is asked now: what a line they type means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// Not in yet: `play <name>`.
+    Name,
+    /// In line for the table; `computer` plays the computer if offered.
+    InLine { computer: bool },
+    /// Your move.
+    Move,
+    /// The opponent's move.
+    TheirMove,
+    /// Play again? (`said`: you said yes already.)
+    Rematch { said: bool },
+    /// Join the back of the line?
+    Rejoin,
+    /// Between a game's end and what comes next, or leaving.
+    Nothing,
+}
 
 /// What the front end remembers about one person's game.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prose {
-    me: Name,
+    me: Option<Name>,
     game: Option<(Mark, Name)>,
+    asked: Asked,
+    /// "Leave this game?" is open.
+    confirming: bool,
 }
 
 impl Prose {
-    /// The front end for a person who said `PLAY <me>`.
-    pub fn new(me: Name) -> Prose {
-        Prose { me, game: None }
+    /// The front end for a person who has not said their name yet.
+    pub fn new() -> Prose {
+        Prose {
+            me: None,
+            game: None,
+            asked: Asked::Name,
+            confirming: false,
+        }
     }
 
-    /// The lines (without line endings) that tell `tell`.
-    pub fn speak(&mut self, tell: &Tell<'_>) -> Vec<String> {
+    /// The lines (without line endings, each at most 80 columns) that
+    /// tell `tell`.
+    pub fn speak(&mut self, tell: &Tell) -> Vec<String> {
+        let sentences = self.sentences(tell);
+        sentences
+            .iter()
+            .flat_map(|s| match s.strip_prefix(GRID_INDENT) {
+                // A grid row is laid out already.
+                Some(_) => vec![s.clone()],
+                None => words::wrap(s, WIDTH),
+            })
+            .collect()
+    }
+
+    fn sentences(&mut self, tell: &Tell) -> Vec<String> {
         match tell {
             Tell::Welcome => vec![],
-            Tell::Hello { name, .. } => {
-                self.me = (*name).clone();
-                vec![format!("Hi {name}! Type q at any time to leave.")]
+            Tell::Hello { name, asked, .. } => {
+                self.me = Some(name.clone());
+                self.asked = Asked::InLine { computer: false };
+                let mut lines = vec![format!(
+                    "Hi {name}! Type help at any time to see what you can type, q to leave."
+                )];
+                if let Some(asked) = asked {
+                    lines.push(words::renamed(asked.as_str(), name.as_str()));
+                }
+                lines
             }
-            Tell::Wait { place, computer } => vec![wait(*place, *computer)],
+            Tell::Wait { place, computer } => {
+                self.asked = Asked::InLine {
+                    computer: *computer,
+                };
+                self.confirming = false;
+                vec![words::place(*place), in_line_hint(*computer).to_owned()]
+            }
             Tell::Say(say) => self.say(say),
-            Tell::Refused(refused) => vec![refusal(refused)],
-            Tell::Closing(closing) => vec![farewell_for_closing(closing)],
+            Tell::Line { waiting, next } => {
+                vec![words::line(*waiting, next.as_ref().map(Name::as_str))]
+            }
+            Tell::Rejoin { limit } => {
+                self.asked = Asked::Rejoin;
+                vec![format!("{} Type y or n.", words::rejoin_offer(*limit))]
+            }
+            Tell::Refused(refused) => vec![self.refusal(refused)],
+            Tell::Help => vec![self.help()],
+            Tell::ConfirmLeave { opponent } => {
+                self.confirming = true;
+                vec![format!(
+                    "{} Type y to leave, n to play on.",
+                    words::leave_question(opponent.as_str())
+                )]
+            }
+            Tell::PlayingOn => {
+                self.confirming = false;
+                vec![words::playing_on().to_owned()]
+            }
+            Tell::Closing(closing) => {
+                self.asked = Asked::Nothing;
+                vec![self.closing(closing)]
+            }
         }
     }
 
@@ -47,6 +126,10 @@ impl Prose {
         self.game
             .as_ref()
             .map_or("your opponent", |(_, n)| n.as_str())
+    }
+
+    fn thanks(&self) -> String {
+        words::thanks(self.me.as_ref().map_or("", Name::as_str))
     }
 
     fn say(&mut self, say: &Say) -> Vec<String> {
@@ -57,21 +140,10 @@ impl Prose {
                 limit,
             } => {
                 self.game = Some((*mark, opponent.clone()));
-                let first = if *mark == Mark::X {
-                    "you move first"
-                } else {
-                    "they move first"
-                };
-                let clock = match limit {
-                    Some(limit) => format!(" Each move has {}.", seconds(*limit)),
-                    None => String::new(),
-                };
+                self.confirming = false;
                 vec![
                     String::new(),
-                    format!(
-                        "Game on: you are {mark}, {opponent} is {}; {first}.{clock}",
-                        mark.other()
-                    ),
+                    words::start(*mark, opponent.as_str(), *limit),
                 ]
             }
             Say::Board {
@@ -81,23 +153,32 @@ impl Prose {
                 left,
             } => self.board(board, *turn, *last, *left),
             Say::Clock { left, yours, .. } => vec![if *yours {
-                format!("Hurry: {} left for your move!", seconds(*left))
+                words::hurry(*left)
             } else {
-                format!("{} has {} left to move.", self.opponent(), seconds(*left))
+                words::their_clock(self.opponent(), *left)
             }],
-            Say::Result(outcome) => vec![words::outcome(*outcome, self.opponent())],
+            Say::Result(outcome) => {
+                self.confirming = false;
+                vec![words::outcome(*outcome, self.opponent())]
+            }
             Say::Score(score) => vec![words::score(*score, self.opponent())],
-            Say::Rematch { limit } => vec![format!(
-                "Play again, marks swapped? Type y or n{}.",
-                limit.map_or(String::new(), |l| format!(" (within {})", seconds(l)))
-            )],
-            Say::Accepted => vec![format!("Waiting for {}'s answer...", self.opponent())],
-            Say::Bye(farewell) => vec![self.farewell(farewell)],
+            Say::Rematch { limit } => {
+                self.asked = Asked::Rematch { said: false };
+                vec![format!("{} Type y or n.", words::rematch_offer(*limit))]
+            }
+            Say::Accepted => {
+                self.asked = Asked::Rematch { said: true };
+                vec![words::awaiting_answer(self.opponent())]
+            }
+            Say::Bye(farewell) => {
+                self.asked = Asked::Nothing;
+                vec![self.farewell(farewell)]
+            }
         }
     }
 
     fn board(
-        &self,
+        &mut self,
         board: &Board,
         turn: Option<Mark>,
         last: Option<Cell>,
@@ -106,147 +187,195 @@ impl Prose {
         let mut lines = vec![String::new()];
         let mine = self.game.as_ref().map(|(mark, _)| *mark);
         if let Some(cell) = last {
-            let by = board.cell(cell);
-            lines.push(if by.is_some() && by == mine {
-                format!("You took {cell}.")
-            } else {
-                format!("{} took {cell}.", self.opponent())
-            });
+            let by_me = board.cell(cell).is_some() && board.cell(cell) == mine;
+            lines.push(words::moved(cell, by_me, self.opponent()));
         }
-        lines.extend(grid(board, last));
-        let time = left.map_or(String::new(), |l| format!("; {} left", seconds(l)));
+        lines.extend(
+            words::grid(board, last)
+                .into_iter()
+                .map(|row| format!("{GRID_INDENT}{row}")),
+        );
         match turn {
             Some(mark) if Some(mark) == mine => {
-                lines.push(format!("Your move ({mark}): type a cell 1-9{time}."));
+                self.asked = Asked::Move;
+                lines.push(format!("{} Type a cell 1-9.", words::your_turn(mark, left)));
             }
-            Some(mark) => lines.push(format!(
-                "Waiting for {} ({mark}) to move{time}.",
-                self.opponent()
-            )),
-            None => {}
+            Some(mark) => {
+                self.asked = Asked::TheirMove;
+                lines.push(words::their_turn(self.opponent(), mark, left));
+            }
+            None => self.asked = Asked::Nothing,
         }
         lines
     }
 
+    /// Why you leave the table, or what follows: with a person, the server
+    /// keeps them in the game (back in line, or asked to join it) unless
+    /// they left themselves.
     fn farewell(&self, farewell: &Farewell) -> String {
-        let text = match farewell {
-            Farewell::Goodbye => "Goodbye".to_owned(),
-            Farewell::Declined => "You declined the rematch".to_owned(),
-            Farewell::TooLate => "You did not answer the rematch offer in time".to_owned(),
-            Farewell::OutOfTime => "You ran out of time".to_owned(),
-            Farewell::Partner { name, parting } => format!(
-                "{name} {}",
-                match parting {
-                    Parting::CutOff => "was cut off for protocol errors",
-                    Parting::Declined => "declined the rematch",
-                    Parting::Left => "left",
-                    Parting::NoAnswer => "did not answer the rematch offer in time",
-                }
-            ),
-            Farewell::NextInLine => {
-                "Others are waiting, so the table goes to the next in line".to_owned()
+        match farewell {
+            Farewell::Goodbye => format!("{} {}", words::you_leave(Leaving::Quit), self.thanks()),
+            Farewell::Declined => {
+                format!("{} {}", words::you_leave(Leaving::Declined), self.thanks())
             }
-            Farewell::MakeWay { stays, after_tie } => format!(
-                "Others are waiting, so {stays} stays on and plays the next in line{}",
-                if *after_tie {
-                    " (after a tie, the longer-seated player makes way)"
-                } else {
-                    ""
-                }
-            ),
-        };
-        format!("{text}. Thanks for playing, {}!", self.me)
-    }
-}
-
-/// The board as a grid; empty cells show the number to type, and the last
-/// move is bracketed (`[X]`), since `nc` shows no colours.
-fn grid(board: &Board, last: Option<Cell>) -> Vec<String> {
-    let cell = |c: Cell| match (board.cell(c), Some(c) == last) {
-        (Some(mark), true) => format!("[{mark}]"),
-        (Some(mark), false) => format!(" {mark} "),
-        (None, _) => format!(" {c} "),
-    };
-    let rows: Vec<String> = Cell::ALL
-        .chunks(3)
-        .map(|row| format!("   {}|{}|{}", cell(row[0]), cell(row[1]), cell(row[2])))
-        .collect();
-    vec![
-        rows[0].clone(),
-        "   ---+---+---".to_owned(),
-        rows[1].clone(),
-        "   ---+---+---".to_owned(),
-        rows[2].clone(),
-    ]
-}
-
-fn seconds(d: Duration) -> String {
-    let s = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    format!("{s} s")
-}
-
-fn wait(Place { place, game_on }: Place, computer: bool) -> String {
-    match (game_on, place) {
-        (false, _) if computer => "Waiting for an opponent to connect... (type computer \
-                                    to play the computer, or computer easy / fair / perfect; \
-                                    q to leave)"
-            .to_owned(),
-        (false, _) => "Waiting for an opponent to connect... (q to leave)".to_owned(),
-        (true, 1) => "A game is being played; you play next. Waiting for it to end... (q to leave)"
-            .to_owned(),
-        (true, n) => format!(
-            "A game is being played; you are number {n} in line, {} ahead of you. (q to leave)",
-            match n - 1 {
-                1 => "1 player".to_owned(),
-                more => format!("{more} players"),
+            Farewell::TooLate => {
+                format!("{} {}", words::you_leave(Leaving::TooLate), self.thanks())
             }
-        ),
+            Farewell::OutOfTime => {
+                format!("{} {}", words::you_leave(Leaving::OutOfTime), self.thanks())
+            }
+            Farewell::Partner { name, parting } => {
+                words::partner_left(name.as_str(), departure(*parting))
+            }
+            Farewell::MakeWay { stays, after_tie } => words::make_way(stays.as_str(), *after_tie),
+            Farewell::NextInLine => words::next_in_line(),
+        }
+    }
+
+    /// A refusal, worded for what is asked now.
+    fn refusal(&self, refused: &Refused) -> String {
+        match refused {
+            Refused::NotGreeted => "Type play <your-name> to start.".to_owned(),
+            Refused::Typed => "To play, type: play <your-name> (or: help)".to_owned(),
+            Refused::AlreadyGreeted => "You are already in.".to_owned(),
+            Refused::NotStarted { .. } => {
+                "The game has not started yet; you will be told when it does.".to_owned()
+            }
+            Refused::NoComputer => {
+                "This server has no computer opponent; wait for a person to join.".to_owned()
+            }
+            Refused::ReservedName(name) => format!(
+                "The name {name} is kept for the server's computer; pick another: \
+                 play <your-name>."
+            ),
+            Refused::NothingAsked | Refused::Parse(_) => self.what_to_type(),
+            Refused::Table(Refusal::NotYourTurn { .. }) => {
+                format!("Not your turn yet: wait for {}'s move.", self.opponent())
+            }
+            Refused::Table(Refusal::Occupied { cell, by }) => {
+                format!("Cell {cell} is taken by {by}; pick an empty cell.")
+            }
+            Refused::Table(Refusal::GameRunning) => {
+                "The game is still on: type a cell 1-9, or q to leave.".to_owned()
+            }
+            Refused::Table(Refusal::GameOver) => "The game is over.".to_owned(),
+            Refused::Table(Refusal::AlreadyAccepted) => words::awaiting_answer(self.opponent()),
+        }
+    }
+
+    /// "Sorry, ...": what can be typed now, in one sentence.
+    fn what_to_type(&self) -> String {
+        if self.confirming {
+            return "Type y to leave the game, n to play on.".to_owned();
+        }
+        match self.asked {
+            Asked::Name => "To play, type: play <your-name> (or: help)".to_owned(),
+            Asked::InLine { computer } => {
+                format!("Sorry, I did not get that. {}", in_line_hint(computer))
+            }
+            Asked::Move => {
+                "Type the number of an empty cell, 1 to 9, or q to leave (help for more)."
+                    .to_owned()
+            }
+            Asked::TheirMove => format!(
+                "It is {}'s move: wait for it, or type q to leave.",
+                self.opponent()
+            ),
+            Asked::Rematch { said: false } | Asked::Rejoin => "Type y or n.".to_owned(),
+            Asked::Rematch { said: true } => words::awaiting_answer(self.opponent()),
+            Asked::Nothing => "Nothing to answer now; q leaves.".to_owned(),
+        }
+    }
+
+    /// `help`: everything that can be typed now.
+    fn help(&self) -> String {
+        if self.confirming {
+            return format!(
+                "You asked to leave: type y to leave ({} wins by forfeit), n to play on.",
+                self.opponent()
+            );
+        }
+        match self.asked {
+            Asked::Name => "To play, type play and your name, e.g. play ann (up to 24 letters, \
+                            digits, - _ or .). Programs say HELLO instead: see the protocol."
+                .to_owned(),
+            Asked::InLine { computer: true } => "You are in line for the table. Type computer \
+                 to play the computer now (or computer easy, fair or perfect), q to leave."
+                .to_owned(),
+            Asked::InLine { computer: false } => {
+                "You are in line for the table; you will be told when your game starts. \
+                 Type q to leave."
+                    .to_owned()
+            }
+            Asked::Move => "Your move: type the number of a free cell (the grid shows them), \
+                            1 to 9. q leaves the game (you are asked first)."
+                .to_owned(),
+            Asked::TheirMove => format!(
+                "It is {}'s move; you will see it. q leaves the game (you are asked first).",
+                self.opponent()
+            ),
+            Asked::Rematch { said: false } => {
+                "Type y to play again with the marks swapped, n to leave.".to_owned()
+            }
+            Asked::Rematch { said: true } => {
+                format!("You said yes; waiting for {}. q leaves.", self.opponent())
+            }
+            Asked::Rejoin => "Type y to join the back of the line, n to leave.".to_owned(),
+            Asked::Nothing => "Nothing to answer now; q leaves.".to_owned(),
+        }
+    }
+
+    fn closing(&self, closing: &Closing) -> String {
+        match closing {
+            Closing::Goodbye => format!("Goodbye! {}", self.thanks()),
+            Closing::NoRejoin { late: false } => format!("Goodbye! {}", self.thanks()),
+            Closing::NoRejoin { late: true } => {
+                format!("No answer in time; goodbye! {}", self.thanks())
+            }
+            Closing::ShuttingDown => format!("{} Goodbye!", words::shutting_down()),
+            Closing::TimedOut { limit } => {
+                format!("No name within {}; goodbye.", words::seconds(*limit))
+            }
+            Closing::QueueFull { .. } | Closing::AddrQueueFull { .. } => {
+                "Too many players are waiting; please try again later.".to_owned()
+            }
+            Closing::Abuse(Cut::Refusals) => format!(
+                "That was {MAX_STRIKES} lines in a row I could not use, so I am closing the \
+                 connection. Goodbye!"
+            ),
+            Closing::Abuse(Cut::BlankLines) => format!(
+                "That was {MAX_BLANK_LINES} empty lines in a row, so I am closing the \
+                 connection. Goodbye!"
+            ),
+            Closing::Broken(Broken::TooLong) => {
+                "That line was too long, so I am closing the connection. Goodbye!".to_owned()
+            }
+            Closing::Broken(Broken::Utf8) => {
+                "That was not text (UTF-8), so I am closing the connection. Goodbye!".to_owned()
+            }
+            Closing::NoProto { .. } => "Closing the connection.".to_owned(),
+            Closing::Evicted { .. } => {
+                "Too many connections are waiting to start; closing this one. Try again.".to_owned()
+            }
+        }
     }
 }
 
-fn refusal(refused: &Refused) -> String {
-    match refused {
-        Refused::NotGreeted => "Type play <your-name> to start.".to_owned(),
-        Refused::AlreadyGreeted => "You are already in.".to_owned(),
-        Refused::NotStarted { .. } => {
-            "The game has not started yet; you will be told when it does.".to_owned()
-        }
-        Refused::NoComputer => {
-            "This server has no computer opponent; wait for a person to join.".to_owned()
-        }
-        Refused::Parse(e) => {
-            format!("Sorry, I did not get that ({e}). Type a cell 1-9, y or n, or q to leave.")
-        }
-        Refused::Table(Refusal::NotYourTurn { .. }) => {
-            "Not your turn yet: wait for your opponent's move.".to_owned()
-        }
-        Refused::Table(Refusal::Occupied { cell, by }) => {
-            format!("Cell {cell} is taken by {by}; pick an empty cell.")
-        }
-        Refused::Table(Refusal::GameRunning) => {
-            "The game is still on: type a cell 1-9, or q to leave.".to_owned()
-        }
-        Refused::Table(Refusal::GameOver) => "The game is over: type y or n.".to_owned(),
-        Refused::Table(Refusal::AlreadyAccepted) => {
-            "You already said yes; waiting for your opponent.".to_owned()
-        }
+impl Default for Prose {
+    fn default() -> Prose {
+        Prose::new()
     }
 }
 
-fn farewell_for_closing(closing: &Closing) -> String {
-    match closing {
-        Closing::Goodbye => "Goodbye!".to_owned(),
-        Closing::ShuttingDown => "The server is shutting down. Goodbye!".to_owned(),
-        Closing::TimedOut { limit } => {
-            format!("No name within {}; goodbye.", seconds(*limit))
-        }
-        Closing::QueueFull { .. } | Closing::AddrQueueFull { .. } => {
-            "Too many players are waiting; please try again later.".to_owned()
-        }
-        Closing::Abuse(cut) => format!("Closing: {cut}."),
-        Closing::TooLong => "That line was too long; closing.".to_owned(),
-        Closing::Utf8 => "That was not text (UTF-8); closing.".to_owned(),
-        Closing::NoProto { .. } | Closing::Evicted { .. } => "Closing.".to_owned(),
+/// Grid rows are indented, so they stand out from the sentences.
+const GRID_INDENT: &str = "   ";
+
+/// What a person in line can type.
+fn in_line_hint(computer: bool) -> &'static str {
+    if computer {
+        "Type computer to play the computer (or computer easy/fair/perfect), q to leave."
+    } else {
+        "Type q to leave."
     }
 }
 

@@ -53,9 +53,9 @@ fn a_person_plays_the_computer_and_a_newcomer_waits() {
     let server = Server::start(&["--computer-pause", "0"]);
     let mut carol = server.welcomed();
     carol.send("play carol");
-    carol.read_until("type computer to play the computer");
+    carol.read_until("Type computer to play the computer");
     carol.send("computer easy");
-    carol.read_until("Game on: you are X, computer-easy is O; you move first.");
+    carol.read_until("Game on against computer-easy: you are X, computer-easy is O;");
     carol.read_until("Your move (X)");
     let mut dave = server.welcomed();
     dave.send("HELLO 2 dave");

@@ -73,21 +73,22 @@ fn a_person_in_nc_plays_in_sentences() {
     let server = Server::start(&[]);
     let mut carol = server.welcomed();
     carol.send("play carol");
-    carol.expect("Hi carol! Type q at any time to leave.");
-    carol
-        .expect_prefix("Waiting for an opponent to connect... (type computer to play the computer");
+    carol.expect("Hi carol! Type help at any time to see what you can type, q to leave.");
+    carol.expect("Waiting for an opponent to connect...");
+    carol.expect_prefix("Type computer to play the computer");
     let mut dave = server.join("dave");
     dave.expect("START O carol");
-    let opening = carol.read_until("Your move (X): type a cell 1-9; 120 s left.");
+    let opening = carol.read_until("Your move (X), 120 s left. Type a cell 1-9.");
     assert!(
         opening.contains(
-            &"Game on: you are X, dave is O; you move first. Each move has 120 s.".into()
+            &"Game on against dave: you are X, dave is O; you move first. Each move has 120 s."
+                .into()
         ),
         "{opening:#?}"
     );
     assert!(opening.contains(&"    1 | 2 | 3 ".into()), "{opening:#?}");
     carol.send("5");
-    let mine = carol.read_until("Waiting for dave (O) to move; 120 s left.");
+    let mine = carol.read_until("Waiting for dave (O) to move, 120 s left.");
     assert!(mine.contains(&"You took 5.".into()), "{mine:#?}");
     assert!(mine.contains(&"    4 |[X]| 6 ".into()), "{mine:#?}");
     dave.send("1");
@@ -96,10 +97,13 @@ fn a_person_in_nc_plays_in_sentences() {
     carol.send("1");
     carol.expect("Cell 1 is taken by O; pick an empty cell.");
     carol.send("hello?");
-    carol.expect_prefix("Sorry, I did not get that");
+    carol.expect("Type the number of an empty cell, 1 to 9, or q to leave (help for more).");
+    // Leaving asks first.
     carol.send("q");
+    carol.expect("Leave this game? dave wins by forfeit. Type y to leave, n to play on.");
+    carol.send("y");
     carol.read_until("You left; dave wins by forfeit.");
-    carol.read_until("Goodbye. Thanks for playing, carol!");
+    carol.read_until("You left. Thanks for playing, carol!");
     carol.expect_closed();
     dave.read_until("RESULT WIN FORFEIT QUIT");
 }
@@ -116,7 +120,7 @@ fn a_persons_lines_end_in_crlf() {
     stream.write_all(b"play carol\n").expect("send");
     let mut all = Vec::new();
     let mut buf = [0; 512];
-    while !all.ends_with(b"q to leave)\r\n") {
+    while !all.ends_with(b"q to leave.\r\n") {
         let n = stream.read(&mut buf).expect("the waiting line");
         assert!(n > 0, "closed early: {:?}", String::from_utf8_lossy(&all));
         all.extend_from_slice(&buf[..n]);
@@ -125,9 +129,9 @@ fn a_persons_lines_end_in_crlf() {
     let _ = stream.read_to_end(&mut all);
     assert_eq!(
         String::from_utf8_lossy(&all),
-        "Hi carol! Type q at any time to leave.\r\n\
-         Waiting for an opponent to connect... (type computer to play the computer, or \
-         computer easy / fair / perfect; q to leave)\r\n\
-         Goodbye!\r\n"
+        "Hi carol! Type help at any time to see what you can type, q to leave.\r\n\
+         Waiting for an opponent to connect...\r\n\
+         Type computer to play the computer (or computer easy/fair/perfect), q to leave.\r\n\
+         Goodbye! Thanks for playing, carol!\r\n"
     );
 }

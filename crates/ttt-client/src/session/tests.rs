@@ -26,7 +26,7 @@ impl Harness {
             Style { color: false },
             interactive,
             "ann".parse().expect("name"),
-            2,
+            ttt_protocol::Version::V2,
             Timings::default(),
             now,
         )
@@ -129,7 +129,7 @@ impl Harness {
 fn the_handshake_asks_for_version_2_and_takes_the_name_given() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server; to play, type: play <your-name>");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
     h.server("HELLO 2 ann-2");
     assert_eq!(
         h.screen(),
@@ -165,19 +165,16 @@ fn the_queue_notice_says_the_place_at_once() {
     h.server("HELLO 2 ann");
     h.sent();
     h.server("WAIT 1 OPEN");
-    assert_eq!(
-        h.screen(),
-        "Connected. Waiting for an opponent to join... (q to leave)\n"
-    );
+    assert_eq!(h.screen(), "Waiting for an opponent... (q to leave)\n");
     h.server("WAIT 3 GAME");
     assert_eq!(
         h.screen(),
-        "A game is being played; you are number 3, 2 ahead of you, in line. (q to leave)\n"
+        "A game is being played; you are number 3 in line, 2 players ahead of you. (q to leave)\n"
     );
     h.server("WAIT 1 GAME");
     assert_eq!(
         h.screen(),
-        "A game is being played; you are next in line. (q to leave)\n"
+        "A game is being played; you play next. (q to leave)\n"
     );
     // Leaving the line needs no confirmation.
     h.typed("q");
@@ -196,7 +193,7 @@ fn a_game_names_every_move_and_marks_the_last() {
     let start = h.screen();
     assert!(
         start.contains(
-            "New game against bob: you are X, bob is O; you move first. Each move has 120 s."
+            "Game on against bob: you are X, bob is O; you move first. Each move has 120 s."
         ),
         "{start}"
     );
@@ -328,7 +325,7 @@ fn ctrl_c_while_waiting_leaves_at_once() {
     h.server("WELCOME 1 ttt-server");
     h.server("WAIT 1 OPEN");
     h.event(Event::Interrupt);
-    assert_eq!(h.sent(), ["HELLO 2 ann computer", "QUIT"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "QUIT"]);
     assert_eq!(h.exit, Some(Exit::Interrupted));
 }
 
@@ -401,7 +398,7 @@ fn piped_the_clock_is_told_in_lines_and_nothing_is_redrawn() {
     h.advance(Duration::from_secs(5));
     assert_eq!(h.screen(), "");
     h.server("CLOCK 10 X");
-    assert!(h.screen().contains("Hurry: 10 seconds left for your move"));
+    assert!(h.screen().contains("Hurry: 10 s left for your move"));
 }
 
 #[test]
@@ -413,7 +410,7 @@ fn a_script_answers_in_order_and_leaves_when_its_input_ends() {
     h.event(Event::InputEnd);
     h.server("START X bob 120");
     h.server("BOARD ......... X - 120");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer", "MOVE 5"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "MOVE 5"]);
     h.server("BOARD XXXOO.... - 3 -");
     h.server("RESULT WIN LINE 1 2 3");
     h.server("REMATCH 120");
@@ -441,7 +438,7 @@ fn a_version_1_server_still_gets_every_move_named() {
     assert!(h.screen().contains("bob took 1."));
     // Version 1's CLOCK is the mover's.
     h.server("CLOCK 30");
-    assert!(h.screen().contains("Hurry: 30 seconds left"));
+    assert!(h.screen().contains("Hurry: 30 s left"));
 }
 
 #[test]
@@ -456,11 +453,11 @@ fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
 fn the_computer_is_asked_for_when_the_server_offers_it() {
     let mut h = Harness::wanting(false, Some(Level::Perfect));
     h.server("WELCOME 1 ttt-server");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
-    h.server("HELLO 2 ann computer");
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
+    h.server("HELLO 2 ann computer stay");
     assert_eq!(h.sent(), ["COMPUTER perfect"]);
     h.server("START X computer-perfect 120");
-    assert!(h.screen().contains("New game against computer-perfect"));
+    assert!(h.screen().contains("Game on against computer-perfect"));
 }
 
 #[test]
@@ -468,7 +465,7 @@ fn a_server_without_a_computer_is_said_so() {
     let mut h = Harness::wanting(true, Some(Level::Easy));
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
     assert!(h.screen().contains("This server has no computer opponent"));
 }
 
@@ -478,7 +475,7 @@ fn a_server_without_a_computer_is_said_so() {
 fn waiting_alone_the_computer_is_offered() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
-    h.server("HELLO 2 ann computer");
+    h.server("HELLO 2 ann computer stay");
     h.server("WAIT 1 OPEN");
     h.sent();
     h.screen();
@@ -502,7 +499,7 @@ fn waiting_alone_the_computer_is_offered() {
 fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
-    h.server("HELLO 2 ann computer");
+    h.server("HELLO 2 ann computer stay");
     h.server("WAIT 2 GAME");
     h.advance(Duration::from_secs(60));
     assert!(!h.screen().contains("No opponent yet"));

@@ -826,3 +826,47 @@ fn the_computer_never_stays_on() {
         }
     );
 }
+
+/// Someone starts waiting while the rematch is offered: the offer is
+/// withdrawn and the winner stays on, whatever was answered so far.
+#[test]
+fn a_wait_that_begins_during_the_rematch_offer_withdraws_it() {
+    let now = Instant::now();
+    let mut table = table_at(now);
+    play(&mut table, &[1, 4, 2, 5, 3], now);
+    assert_eq!(table.phase(), Phase::Rematch);
+    // bob, who lost, said yes; the offer goes all the same.
+    ok(&mut table, Seat::Second, Event::Rematch(true), now);
+    assert_eq!(
+        render(&table.contest()),
+        ["2 BYE MakeWay { stays: Name(\"ann\"), after_tie: false }"]
+    );
+    assert_eq!(
+        table.phase(),
+        Phase::Over {
+            stays: Some(Seat::First)
+        }
+    );
+    // After a tie, the longer seated makes way.
+    let mut table = table_at(now);
+    play(&mut table, &[1, 2, 3, 5, 4, 6, 8, 7, 9], now);
+    assert_eq!(
+        render(&table.contest()),
+        ["1 BYE MakeWay { stays: Name(\"bob\"), after_tie: true }"]
+    );
+    // With no offer open, nothing is said (and a game in play goes on).
+    let mut table = table_at(now);
+    assert!(table.contest().is_empty());
+    assert!(matches!(table.phase(), Phase::Playing { .. }));
+}
+
+/// The computer's seat never stays on, even when the offer is withdrawn.
+#[test]
+fn a_withdrawn_offer_never_keeps_the_computer() {
+    let now = Instant::now();
+    let mut table = table_at(now);
+    table.seat_computer(Seat::Second);
+    play(&mut table, &[4, 1, 5, 2, 8, 3], now);
+    assert_eq!(render(&table.contest()), ["1 BYE NextInLine"]);
+    assert_eq!(table.phase(), Phase::Over { stays: None });
+}

@@ -5,17 +5,20 @@
 use super::*;
 use crate::computer::ComputerSettings;
 use crate::policy::{MAX_BLANK_LINES, MAX_STRIKES};
+use crate::speech::Dialect;
 
 const TURN: Duration = Duration::from_secs(120);
 const HANDSHAKE: Duration = Duration::from_secs(10);
 /// The computer's pause before each move.
 const PAUSE: Duration = Duration::from_millis(500);
 
-/// A lobby, a clock, and connections numbered from 1.
+/// A lobby, a clock, and connections numbered from 1, each spoken to in
+/// its dialect as the driver would.
 struct Harness {
     lobby: Lobby,
     now: Instant,
     next: u64,
+    dialects: HashMap<ConnId, Dialect>,
 }
 
 impl Harness {
@@ -35,6 +38,7 @@ impl Harness {
             }),
             now: Instant::now(),
             next: 1,
+            dialects: HashMap::new(),
         }
     }
 
@@ -75,17 +79,24 @@ impl Harness {
         self.lobby.tick(self.now);
     }
 
-    /// Everything said since the last call.
+    /// Everything said since the last call, as each connection's dialect
+    /// writes it (what a dialect has no word for is left out).
     fn out(&mut self) -> Vec<String> {
-        self.lobby
-            .take_out()
-            .into_iter()
-            .map(|out| match out {
-                Out::Send(id, speech) => format!("{}: {speech}", id.0),
-                Out::Close(id) => format!("{}: <close>", id.0),
-                Out::Evict(id) => format!("{}: <evict>", id.0),
-            })
-            .collect()
+        let mut lines = Vec::new();
+        for out in self.lobby.take_out() {
+            match out {
+                Out::Send(id, tell) => {
+                    let dialect = self.dialects.entry(id).or_default();
+                    if let Some(speech) = dialect.speak(&tell) {
+                        lines.push(format!("{}: {speech}", id.0));
+                    }
+                }
+                Out::Speak(id, speaker) => self.dialects.entry(id).or_default().settle(speaker),
+                Out::Close(id) => lines.push(format!("{}: <close>", id.0)),
+                Out::Evict(id) => lines.push(format!("{}: <evict>", id.0)),
+            }
+        }
+        lines
     }
 
     /// What `id` was told since the last call (the rest is dropped).
@@ -107,8 +118,7 @@ impl Harness {
     }
 }
 
-const WELCOME: &str = "WELCOME 1 ttt-server; to play, type: play <your-name>   \
-                       (programs: HELLO 1 <name>, or HELLO 2 <name>)";
+const WELCOME: &str = "WELCOME 1 ttt-server; to play, type: play <your-name>   (or: help)";
 
 // connected
 
@@ -601,28 +611,46 @@ fn with_nobody_waiting_the_pair_may_rematch_for_as_long_as_they_like() {
     assert!(h.told(ann).is_empty());
 }
 
+/// Someone starts waiting while the rematch is offered: the offer is
+/// withdrawn (while anyone waits, a pair cannot keep the table by
+/// rematching), and the winner stays on to play them, whatever was
+/// answered. A version 1 client sees the flows it knows: `BYE` or `START`.
 #[test]
-fn a_player_queued_during_the_rematch_offer_plays_the_one_who_said_yes() {
+fn a_player_queued_during_the_rematch_offer_ends_it_and_the_winner_stays_on() {
     let mut h = Harness::new();
     let (ann, bob) = h.pair("ann", "bob");
     h.play(ann, bob, &[1, 4, 2, 5, 3]);
     h.send(bob, "YES");
-    let carol = h.join("carol");
     h.out();
-    h.send(ann, "NO");
-    let out = h.out();
-    assert_eq!(
-        out[0],
-        format!("{}: BYE you declined the rematch; goodbye", ann.0)
-    );
+    let carol = h.join("carol");
+    let out: Vec<String> = h
+        .out()
+        .into_iter()
+        .filter(|l| !l.contains("WELCOME"))
+        .collect();
     assert!(
-        out.contains(&format!("{}: START O carol", bob.0)),
+        out.contains(&format!(
+            "{}: BYE winner stays on: others are waiting, so ann plays the next in line; \
+             thanks for playing",
+            bob.0
+        )),
+        "{out:?}"
+    );
+    assert!(out.contains(&format!("{}: <close>", bob.0)), "{out:?}");
+    assert!(
+        out.contains(&format!("{}: START O carol", ann.0)),
         "{out:?}"
     );
     assert!(
-        out.contains(&format!("{}: START X bob", carol.0)),
+        out.contains(&format!("{}: START X ann", carol.0)),
         "{out:?}"
     );
+    // carol was told she waits before her game started.
+    let carol_wait = out.iter().position(|l| *l == format!("{}: WAIT", carol.0));
+    let carol_start = out
+        .iter()
+        .position(|l| *l == format!("{}: START X ann", carol.0));
+    assert!(carol_wait < carol_start, "{out:?}");
 }
 
 // game
@@ -1069,9 +1097,9 @@ fn a_person_who_types_play_is_told_the_game_in_sentences() {
     assert_eq!(
         h.told(carol),
         [
-            "Hi carol! Type q at any time to leave.",
-            "Waiting for an opponent to connect... (type computer to play the computer, or \
-             computer easy / fair / perfect; q to leave)"
+            "Hi carol! Type help at any time to see what you can type, q to leave.",
+            "Waiting for an opponent to connect...\r\nType computer to play the computer (or \
+             computer easy/fair/perfect), q to leave."
         ]
     );
     let dave = h.join("dave");
@@ -1083,11 +1111,11 @@ fn a_person_who_types_play_is_told_the_game_in_sentences() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        carols.contains("Game on: you are X, dave is O; you move first."),
+        carols.contains("Game on against dave: you are X, dave is O; you move first."),
         "{carols}"
     );
     assert!(
-        carols.contains("Your move (X): type a cell 1-9"),
+        carols.contains("Your move (X), 120 s left. Type a cell 1-9."),
         "{carols}"
     );
     h.send(carol, "5");
@@ -1100,7 +1128,17 @@ fn a_person_who_types_play_is_told_the_game_in_sentences() {
     // Mistakes are explained in words, and the game goes on.
     h.send(carol, "1");
     assert_eq!(h.told(carol), ["Cell 1 is taken by O; pick an empty cell."]);
+    // q asks first; n plays on; q then y leaves.
     h.send(carol, "q");
+    assert_eq!(
+        h.told(carol),
+        ["Leave this game? dave wins by forfeit. Type y to leave, n to play on."]
+    );
+    h.send(carol, "n");
+    assert_eq!(h.told(carol), ["Playing on."]);
+    h.send(carol, "q");
+    h.out();
+    h.send(carol, "y");
     let said = h.told(carol).join("\n");
     assert!(said.contains("You left; dave wins by forfeit."), "{said}");
 }
@@ -1289,11 +1327,287 @@ fn the_computer_is_only_for_those_it_was_offered_to() {
     let told = h.told(carol);
     assert_eq!(
         told[1],
-        "Waiting for an opponent to connect... (q to leave)"
+        "Waiting for an opponent to connect...\r\nType q to leave."
     );
     h.send(carol, "computer");
     assert_eq!(
         h.told(carol),
         ["This server has no computer opponent; wait for a person to join."]
     );
+}
+
+// people before play, versions, features, names
+
+/// Before the handshake, what only a person types is answered in a
+/// sentence (`help`, a word that is no message), while a program's line
+/// that is no message keeps getting the protocol's `ERR`.
+#[test]
+fn before_play_a_person_is_answered_in_sentences_and_a_program_in_errors() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(id, "help");
+    let help = h.told(id);
+    assert!(
+        help[0].starts_with("To play, type play and your name, e.g. play ann"),
+        "{help:?}"
+    );
+    assert!(help[0].contains("\r\n"), "CRLF lines for telnet: {help:?}");
+    h.send(id, "hi there");
+    assert_eq!(h.told(id), ["To play, type: play <your-name> (or: help)"]);
+    // A person who typed once is told the rest in sentences too.
+    h.send(id, "MOVE 5");
+    assert_eq!(h.told(id), ["Type play <your-name> to start."]);
+    let program = h.connect();
+    h.out();
+    h.send(program, "JUMP");
+    assert_eq!(h.told(program), ["ERR MALFORMED unknown message \"JUMP\""]);
+    h.send(program, "MOVE 5");
+    assert_eq!(
+        h.told(program),
+        ["ERR STATE say HELLO 1 <your-name> first (people: play <your-name>)"]
+    );
+}
+
+/// A person's words before play count towards the refusal policy like
+/// anyone's lines: ten in a row and the connection is closed, in words.
+#[test]
+fn a_persons_words_before_play_still_count_as_refused() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    for _ in 1..MAX_STRIKES {
+        h.send(id, "what");
+    }
+    h.out();
+    h.send(id, "what");
+    let out = h.out();
+    assert!(
+        out[1].contains("10 lines in a row I could not use"),
+        "{out:?}"
+    );
+    assert_eq!(out.last(), Some(&format!("{}: <close>", id.0)));
+}
+
+/// A version of any size is a version: one the server does not speak is
+/// `ERR NOPROTO` and closed, never `MALFORMED`; leading zeros mean nothing.
+#[test]
+fn versions_of_any_size_are_versions() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(id, "HELLO 4294967296 ann");
+    assert_eq!(
+        h.out(),
+        [
+            format!(
+                "{}: ERR NOPROTO client speaks protocol 4294967296, server speaks 1 and 2",
+                id.0
+            ),
+            format!("{}: <close>", id.0)
+        ]
+    );
+    let id = h.connect();
+    h.out();
+    h.send(id, "HELLO 02 ann");
+    assert_eq!(h.told(id), ["HELLO 2 ann", "WAIT 1 OPEN"]);
+}
+
+/// Features are granted once each, only those the server has, and only
+/// words of the feature grammar.
+#[test]
+fn features_are_granted_once_and_only_in_the_grammar() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(
+        id,
+        "HELLO 2 ann computer COMPUTER stay computer no-such stay",
+    );
+    assert_eq!(h.told(id), ["HELLO 2 ann computer stay", "WAIT 1 OPEN"]);
+}
+
+/// The computer's names are kept for it: nobody can pass for it.
+#[test]
+fn the_computers_names_are_reserved() {
+    let mut h = Harness::new();
+    let id = h.connect();
+    h.out();
+    h.send(id, "HELLO 2 Computer-Perfect");
+    assert_eq!(
+        h.told(id),
+        [
+            "ERR NAME \"Computer-Perfect\" is kept for the server's computer opponent; choose \
+             another name"
+        ]
+    );
+    // Still greeting: another name is fine.
+    h.send(id, "HELLO 2 computerfan");
+    assert_eq!(h.told(id)[0], "HELLO 2 computerfan");
+    let person = h.connect();
+    h.out();
+    h.send(person, "play computer-easy");
+    assert!(h.told(person)[0].contains("kept for the server's computer"));
+}
+
+/// Two hellos in one moment: the first player is told WAIT before START,
+/// as the state machine promises; the second starts at once.
+#[test]
+fn the_first_of_two_hellos_in_one_moment_is_told_wait() {
+    let mut h = Harness::new();
+    let ann = h.connect();
+    let bob = h.connect();
+    h.out();
+    h.send(ann, "HELLO 1 ann");
+    h.send(bob, "HELLO 1 bob");
+    assert_eq!(
+        h.out(),
+        [
+            format!("{}: WAIT", ann.0),
+            format!("{}: START X bob", ann.0),
+            format!("{}: START O ann", bob.0),
+            format!("{}: BOARD ......... X", ann.0),
+            format!("{}: BOARD ......... X", bob.0),
+        ]
+    );
+}
+
+// feature stay: nobody sent away who did not ask
+
+/// Joins with `HELLO 2 <name> stay`.
+fn join_staying(h: &mut Harness, name: &str) -> ConnId {
+    let id = h.connect();
+    h.send(id, &format!("HELLO 2 {name} stay"));
+    id
+}
+
+/// The opponent declines the rematch: with `stay`, the other player is
+/// told who left and how, and waits first in line; without it, `BYE`.
+#[test]
+fn with_stay_a_declined_rematch_puts_the_other_back_in_line() {
+    let mut h = Harness::new();
+    let ann = join_staying(&mut h, "ann");
+    let bob = h.join("bob");
+    h.out();
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.send(bob, "NO");
+    let out = h.out();
+    assert!(
+        out.contains(&format!("{}: LEFT bob DECLINED", ann.0)),
+        "{out:?}"
+    );
+    assert!(out.contains(&format!("{}: WAIT 1 OPEN", ann.0)), "{out:?}");
+    assert!(!out.contains(&format!("{}: <close>", ann.0)), "{out:?}");
+    assert!(out.contains(&format!("{}: <close>", bob.0)), "{out:?}");
+    // And the next player plays her.
+    let carol = h.join("carol");
+    assert!(h.out().contains(&format!("{}: START O ann", carol.0)));
+}
+
+/// The loser under winner-stays-on is asked whether to join the back of
+/// the line: yes queues them, no (or no answer in time) says goodbye.
+#[test]
+fn with_stay_the_player_who_makes_way_is_asked_to_rejoin() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    let bob = join_staying(&mut h, "bob");
+    let carol = h.join("carol");
+    let _ = carol;
+    h.out();
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    let out = h.out();
+    assert!(out.contains(&format!("{}: REJOIN 120", bob.0)), "{out:?}");
+    assert!(!out.contains(&format!("{}: <close>", bob.0)), "{out:?}");
+    assert!(
+        out.contains(&format!("{}: START O carol", ann.0)),
+        "{out:?}"
+    );
+    // A move is no answer.
+    h.send(bob, "5");
+    assert_eq!(
+        h.told(bob),
+        ["ERR STATE the game is over; answer YES or NO"]
+    );
+    h.send(bob, "YES");
+    assert_eq!(h.told(bob), ["WAIT 1 GAME"]);
+    // Asked again after the next game, bob says no.
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    let bob = join_staying(&mut h, "bob");
+    h.join("carol");
+    h.out();
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.send(bob, "NO");
+    assert_eq!(
+        h.out(),
+        [
+            format!("{}: BYE goodbye", bob.0),
+            format!("{}: <close>", bob.0)
+        ]
+    );
+    // Or does not answer in time.
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    let bob = join_staying(&mut h, "bob");
+    h.join("carol");
+    h.out();
+    h.play(ann, bob, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.advance(TURN);
+    let out = h.out();
+    assert!(
+        out.contains(&format!(
+            "{}: BYE you did not answer in time; goodbye",
+            bob.0
+        )),
+        "{out:?}"
+    );
+}
+
+/// With `stay`, the players at the table are told when someone starts
+/// waiting (so the missing rematch is expected), and when nobody waits.
+#[test]
+fn with_stay_the_table_is_told_when_someone_waits() {
+    let mut h = Harness::new();
+    let ann = join_staying(&mut h, "ann");
+    let bob = h.join("bob");
+    h.out();
+    let carol = h.join("carol");
+    let out = h.out();
+    assert!(out.contains(&format!("{}: LINE 1 carol", ann.0)), "{out:?}");
+    assert!(
+        !out.iter()
+            .any(|l| l.starts_with(&format!("{}: LINE", bob.0))),
+        "bob did not ask for it: {out:?}"
+    );
+    h.send(carol, "QUIT");
+    let out = h.out();
+    assert!(out.contains(&format!("{}: LINE 0", ann.0)), "{out:?}");
+    let _ = bob;
+}
+
+/// A person is never sent away for someone else's choice: after a
+/// declined rematch they wait first in line, after making way they are
+/// asked, and `c` plays the computer.
+#[test]
+fn a_person_stays_unless_they_leave() {
+    let mut h = Harness::new();
+    let carol = h.connect();
+    h.send(carol, "play carol");
+    let dave = h.join("dave");
+    h.out();
+    h.play(carol, dave, &[1, 4, 2, 5, 3]);
+    h.out();
+    h.send(dave, "NO");
+    let said = h.told(carol).join("\n");
+    assert!(said.contains("dave declined the rematch."), "{said}");
+    assert!(
+        said.contains("Waiting for an opponent to connect"),
+        "{said}"
+    );
+    h.send(carol, "c perfect");
+    let said = h.told(carol).join("\n");
+    assert!(said.contains("Game on against computer-perfect"), "{said}");
 }

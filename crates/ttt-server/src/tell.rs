@@ -1,0 +1,173 @@
+//! What the server tells a connection, as plain data: the one vocabulary.
+//!
+//! The table says what happened in a game ([`Say`]); the lobby adds what
+//! happens around it: the greeting, the place in line, refusals, why a
+//! connection is closed, a person's questions. Together that is a [`Tell`].
+//! It depends on nothing but the protocol's and the rules' types, and says
+//! nothing about spelling: the encoders (`wire.rs` for protocol lines of
+//! versions 1 and 2, `prose.rs` for a person) each turn a `Tell` into what
+//! is written, and only the driver picks an encoder (`speech.rs`).
+
+use std::time::Duration;
+
+use ttt_protocol::{Departure, Feature, Name, ParseError, Place};
+use ttt_rules::{Parting, Refusal, Say};
+
+use crate::machine::Machine;
+use crate::policy::Cut;
+
+/// Something to tell one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tell {
+    /// The greeting, before the handshake.
+    Welcome,
+    /// The handshake is accepted (version 2 and people): you are `name`.
+    Hello {
+        /// The name shown to others (made distinct if it was taken).
+        name: Name,
+        /// The name asked for, if it was changed.
+        asked: Option<Name>,
+        /// The optional parts of version 2 granted.
+        features: Vec<Feature>,
+    },
+    /// You wait for the table, at this place in line.
+    Wait {
+        /// Where you stand.
+        place: Place,
+        /// You may ask to play the computer instead.
+        computer: bool,
+    },
+    /// What the table says.
+    Say(Say),
+    /// Told to the players at the table (feature `stay`, and people) when
+    /// the number waiting for it changes: with anyone waiting, no rematch.
+    Line {
+        /// How many are waiting.
+        waiting: u32,
+        /// The first in line.
+        next: Option<Name>,
+    },
+    /// (Feature `stay`, and people.) You made way for the next in line:
+    /// join the back of the line? No answer within `limit` is no.
+    Rejoin {
+        /// The time to answer; `None`: no limit.
+        limit: Option<Duration>,
+    },
+    /// Your last message was refused; nothing changed.
+    Refused(Refused),
+    /// A person asked what they can type now.
+    Help,
+    /// A person typed `q` during a game: asked before the forfeit.
+    ConfirmLeave {
+        /// Who would win by it.
+        opponent: Name,
+    },
+    /// A person answered no to leaving, or went on playing.
+    PlayingOn,
+    /// The last thing before the server closes the connection.
+    Closing(Closing),
+}
+
+/// Why a message was refused (a non-fatal `ERR`; nothing changes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Anything but `HELLO` or `QUIT` before `HELLO`.
+    NotGreeted,
+    /// A second `HELLO`.
+    AlreadyGreeted,
+    /// A game message while waiting to play.
+    NotStarted {
+        /// Players ahead in the queue.
+        ahead: usize,
+        /// A game is being played meanwhile.
+        table_busy: bool,
+    },
+    /// A line that is not a message.
+    Parse(ParseError),
+    /// The table refused it.
+    Table(Refusal),
+    /// `COMPUTER` on a server without a computer opponent.
+    NoComputer,
+    /// A name the server keeps for its computer opponent.
+    ReservedName(Name),
+    /// An answer (`YES`, `NO`) when nothing is asked.
+    NothingAsked,
+    /// A line from a connection that has not said hello, that is no
+    /// message: a person's, by the look of it (it has lower-case letters).
+    /// Told how to start, in a sentence.
+    Typed,
+}
+
+/// Why the server closes a connection: the last thing it is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closing {
+    /// `HELLO` with a protocol version the server does not speak.
+    NoProto {
+        /// The client's version, as it wrote it.
+        client: String,
+    },
+    /// No `HELLO` within the handshake timeout.
+    TimedOut {
+        /// The timeout.
+        limit: Duration,
+    },
+    /// No `HELLO` yet, and a newer connection needed the slot (see
+    /// `lobby::MAX_PENDING`): this was the oldest from the machine that
+    /// holds the most.
+    Evicted {
+        /// The machine it came from.
+        from: Machine,
+        /// How many connections that machine had waiting to say hello.
+        theirs: usize,
+        /// How many were waiting from all machines, when the server's cap
+        /// was reached; `None` when it was the machine's own cap.
+        pending: Option<usize>,
+    },
+    /// A line that broke the framing.
+    Broken(Broken),
+    /// Cut off by the connection policy.
+    Abuse(Cut),
+    /// The queue of players has no room.
+    QueueFull {
+        /// Players waiting.
+        waiting: usize,
+    },
+    /// Too many players from one machine are already waiting.
+    AddrQueueFull {
+        /// The machine.
+        from: Machine,
+        /// Its players waiting.
+        waiting: usize,
+    },
+    /// The player left (`QUIT` while not at the table).
+    Goodbye,
+    /// The player answered no to joining the line again (or did not
+    /// answer in time: `late`).
+    NoRejoin {
+        /// The answer did not come in time.
+        late: bool,
+    },
+    /// The server is stopping.
+    ShuttingDown,
+}
+
+/// Why a line could not be read: the connection is closed after its `ERR`.
+/// The connection's reader finds it; the lobby tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// Longer than the maximum.
+    TooLong,
+    /// Not UTF-8.
+    Utf8,
+}
+
+/// How the table's [`Parting`] reads on the wire and to a person: the
+/// protocol's word for it (`LEFT <name> <how>`).
+pub fn departure(parting: Parting) -> Departure {
+    match parting {
+        Parting::CutOff => Departure::Abuse,
+        Parting::Declined => Departure::Declined,
+        Parting::Left => Departure::Disconnect,
+        Parting::NoAnswer => Departure::NoAnswer,
+    }
+}
