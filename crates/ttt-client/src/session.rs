@@ -435,7 +435,9 @@ impl<W: Write> Session<W> {
                 self.move_sent = None;
             }
             ServerMsg::Left { name, how } => {
+                // The offer is gone with them; WAIT follows.
                 self.confirm = false;
+                self.move_on(Phase::Over);
                 self.say(&words::partner_left(name.as_str(), how));
             }
             ServerMsg::Line { waiting, next } => {

@@ -231,6 +231,35 @@ proptest! {
         }
     }
 
+    /// With a person's line editing on, any bytes split anywhere still
+    /// read the same way, and no line keeps a backspace, a delete or a
+    /// telnet command byte.
+    #[test]
+    fn editing_any_bytes_split_anywhere_is_the_same_and_clean(
+        // Bytes with the ones that edit made common: a fifth are BS, DEL,
+        // IAC, CR or NUL.
+        data in proptest::collection::vec(any::<u8>(), 0..2048).prop_map(|bytes| {
+            const EDITS: [u8; 5] = [0x08, 0x7f, 0xff, b'\r', 0];
+            bytes
+                .into_iter()
+                .map(|b| if b < 50 { EDITS[usize::from(b % 5)] } else { b })
+                .collect::<Vec<u8>>()
+        }),
+        sizes in proptest::collection::vec(1usize..64, 1..8),
+    ) {
+        let mut whole_reader = LineReader::new(&data[..]);
+        whole_reader.set_editing(true);
+        let whole = drain(&mut whole_reader);
+        let mut chunked_reader = LineReader::new(Chunked { data: data.clone(), pos: 0, sizes, turn: 0 });
+        chunked_reader.set_editing(true);
+        let chunked = drain(&mut chunked_reader);
+        prop_assert_eq!(&whole, &chunked);
+        for line in &whole.0 {
+            prop_assert!(line.len() < MAX_LINE_LEN);
+            prop_assert!(!line.contains(['\n', '\u{8}', '\u{7f}']), "{:?}", line);
+        }
+    }
+
     #[test]
     fn framing_accepts_every_line_up_to_the_limit(len in 0usize..MAX_LINE_LEN + 8, crlf in any::<bool>()) {
         let mut data = vec![b'm'; len];

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use ttt_test_support::Server;
+use ttt_test_support::{Peer, Server};
 
 /// A version 2 client learns its name, its place in line, the turn limit,
 /// the last move and the mover's time; its version 1 opponent, at the same
@@ -134,4 +134,73 @@ fn a_persons_lines_end_in_crlf() {
          Type computer to play the computer (or computer easy/fair/perfect), q to leave.\r\n\
          Goodbye! Thanks for playing, carol!\r\n"
     );
+}
+
+/// Plays `cells` alternately, `mover` first, between players who may
+/// speak different versions: after each move both read up to the board
+/// it made, and see the same cells.
+fn moves(mover: &mut Peer, other: &mut Peer, cells: &[u8]) {
+    let mut players = [mover, other];
+    let mut board = ['.'; 9];
+    for &cell in cells {
+        let mark = if board.iter().filter(|&&c| c != '.').count() % 2 == 0 {
+            'X'
+        } else {
+            'O'
+        };
+        board[usize::from(cell) - 1] = mark;
+        let cells: String = board.iter().collect();
+        players[0].send(&cell.to_string());
+        for player in players.iter_mut() {
+            player.read_until(&format!("BOARD {cells}"));
+        }
+        players.swap(0, 1);
+    }
+}
+
+/// Feature `stay` through the real server: a declined rematch puts the
+/// other player back in line (told who left), and a player who makes way
+/// is asked to join the back of the line, and joins it.
+#[test]
+fn with_stay_nobody_is_sent_away_who_did_not_ask() {
+    let server = Server::start(&[]);
+    let mut ann = server.welcomed();
+    ann.send("HELLO 2 ann stay");
+    ann.expect("HELLO 2 ann stay");
+    ann.expect("WAIT 1 OPEN");
+    let mut bob = server.join("bob");
+    bob.expect("START O ann");
+
+    moves(&mut ann, &mut bob, &[1, 4, 2, 5, 3]);
+    ann.read_until("REMATCH 120");
+    bob.read_until("REMATCH");
+    bob.send("NO");
+    bob.read_until("BYE you declined the rematch; goodbye");
+    ann.expect("LEFT bob DECLINED");
+    ann.expect("WAIT 1 OPEN");
+    // carol plays ann; dave waits; ann wins, so carol makes way... but
+    // carol did not ask for stay: she is sent away as in version 1. Then
+    // ann, who stays on, plays dave, loses, and is asked to rejoin.
+    let mut carol = server.join("carol");
+    carol.expect("START O ann");
+    ann.read_until("START X carol 120");
+    let mut dave = server.join("dave");
+    dave.expect("WAIT");
+    ann.read_until("LINE 1 dave");
+    moves(&mut ann, &mut carol, &[1, 4, 2, 5, 3]);
+    carol.read_until("BYE winner stays on");
+    ann.read_until("START O dave 120");
+    dave.read_until("START X ann");
+    moves(&mut dave, &mut ann, &[1, 4, 2, 5, 3]);
+    let mut erin = server.join("erin");
+    erin.expect("WAIT");
+    dave.read_until("RESULT WIN LINE 1 2 3");
+    ann.read_until("RESULT LOSE LINE 1 2 3");
+    ann.read_until("REMATCH 120");
+    // erin waits, so the rematch offer is withdrawn: dave stays on, ann
+    // makes way and is asked to rejoin.
+    ann.read_until("REJOIN 120");
+    erin.read_until("START X dave");
+    ann.send("YES");
+    ann.expect("WAIT 1 GAME");
 }

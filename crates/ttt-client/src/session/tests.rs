@@ -512,3 +512,47 @@ fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
     h.typed("c");
     assert!(h.sent().iter().all(|m| m != "COMPUTER"));
 }
+
+/// Feature `stay`: the client is told who left and waits on, hears when
+/// someone waits for the table, and answers the question whether to join
+/// the line again.
+#[test]
+fn with_stay_the_client_waits_on_and_answers_rejoin() {
+    let mut h = Harness::offered_rematch();
+    h.screen();
+    h.server("LEFT bob DECLINED");
+    h.server("WAIT 1 OPEN");
+    let screen = h.screen();
+    assert!(screen.contains("bob declined the rematch."), "{screen}");
+    assert!(
+        screen.contains("Waiting for your next opponent"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Play again"), "{screen}");
+    assert_eq!(h.exit, None);
+    h.server("START X carol 120");
+    h.server("BOARD ......... X - 120");
+    h.server("LINE 1 dave");
+    assert!(
+        h.screen()
+            .contains("dave is waiting to play: winner stays on, no rematch."),
+    );
+    h.server("BOARD XXXOO.... - 3 -");
+    h.server("RESULT LOSE LINE 1 2 3");
+    h.server("REJOIN 120");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Join the back of the line to play again? (y/n): "),
+        "{screen}"
+    );
+    h.typed("y");
+    assert_eq!(h.sent(), ["YES"]);
+    h.server("WAIT 2 GAME");
+    assert!(h.screen().contains("number 2 in line"));
+    // Asked again later, a no leaves.
+    h.server("REJOIN -");
+    h.typed("n");
+    assert_eq!(h.sent(), ["NO"]);
+    h.server("BYE goodbye");
+    assert_eq!(h.exit, Some(Exit::Done));
+}
