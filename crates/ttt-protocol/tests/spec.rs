@@ -96,3 +96,15 @@ fn transcript_lines_parse() {
         "the spec should hold a full transcript; found {seen} lines"
     );
 }
+
+#[test]
+fn stay_examples_parse_and_are_canonical() {
+    let examples = table_examples("### Feature `stay`");
+    assert_eq!(examples.len(), 3, "{examples:?}");
+    for example in examples {
+        let msg: ServerMsg = example
+            .parse()
+            .unwrap_or_else(|e| panic!("{example:?}: {e}"));
+        assert_eq!(msg.to_string(), example);
+    }
+}

@@ -100,7 +100,7 @@ pub enum Gone {
 }
 
 /// What the table says to a seat. How it is spelled on the wire (or on a
-/// screen) is for the caller: see `ttt-server`'s wording module.
+/// screen) is for the caller: see `ttt-server`'s `wire` and `prose` encoders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Say {
     /// A game begins; you play `mark` against `opponent`.
