@@ -93,6 +93,22 @@ pub fn usage_error<A: CommandFactory>(e: clap::Error) -> ExitCode {
     ExitCode::from(USAGE_EXIT)
 }
 
+/// A setting read from the environment (after `.env`), with a default,
+/// for the lesson's small examples that take no flags. A bad value is one
+/// line naming the variable.
+pub fn env_setting<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map_err(|e| format!("invalid {name} {value:?}: {e}")),
+    }
+}
+
 /// A time limit; `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeout(pub Option<Duration>);

@@ -246,13 +246,15 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
         )
         .wants_computer(args.computer);
         match play::run(session, &stream, &events, std::mem::take(&mut held)) {
-            Exit::OlderServer if version != Version::V1 => {
-                // Set aside what was typed meanwhile, without this
+            (Exit::OlderServer, unused) if version != Version::V1 => {
+                // Set aside what was typed meanwhile (what the session had
+                // kept for later, then what came since), without this
                 // connection's last words, before the next one speaks.
                 let _ = stream.shutdown(std::net::Shutdown::Both);
-                held = play::set_aside(&reader, &events);
+                held = unused;
+                held.extend(play::set_aside(&reader, &events));
             }
-            exit => return Ok(exit),
+            (exit, _) => return Ok(exit),
         }
     }
     Ok(Exit::OlderServer)

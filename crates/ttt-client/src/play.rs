@@ -17,12 +17,14 @@ use crate::session::{Exit, Session};
 
 /// Runs `session` over `conn` until it exits, taking the events `held`
 /// (typed while an earlier connection was closed) before the channel's.
+/// Returns how it ended, and what the player had typed that the session
+/// did not use yet (for the next connection, if there is one).
 pub fn run<W: Write, C: Write>(
     mut session: Session<W>,
     mut conn: C,
     events: &Receiver<Event>,
     held: Vec<Event>,
-) -> Exit {
+) -> (Exit, Vec<Event>) {
     let mut held = held.into_iter();
     loop {
         let received = match (held.next(), session.next_deadline()) {
@@ -33,7 +35,7 @@ pub fn run<W: Write, C: Write>(
         let step = match received {
             Ok(event) => session.handle(event, Instant::now()),
             Err(RecvTimeoutError::Timeout) => session.tick(Instant::now()),
-            Err(RecvTimeoutError::Disconnected) => return Exit::Lost(Lost::Closed),
+            Err(RecvTimeoutError::Disconnected) => return (Exit::Lost(Lost::Closed), Vec::new()),
         };
         for msg in &step.send {
             // A failed write means the connection is gone; the server
@@ -42,7 +44,7 @@ pub fn run<W: Write, C: Write>(
             let _ = write_message(&mut conn, msg);
         }
         if let Some(exit) = step.exit {
-            return exit;
+            return (exit, session.unused_input());
         }
     }
 }

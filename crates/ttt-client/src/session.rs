@@ -215,6 +215,17 @@ impl<W: Write> Session<W> {
         self
     }
 
+    /// What the player typed that the session has not used yet: lines a
+    /// script piped ahead, and its end. Given to the next session when the
+    /// client connects again (to an older server, in version 1).
+    pub fn unused_input(&mut self) -> Vec<Event> {
+        let mut events: Vec<Event> = self.typed.drain(..).map(Event::Input).collect();
+        if self.input_ended {
+            events.push(Event::InputEnd);
+        }
+        events
+    }
+
     /// The screen, for tests.
     pub fn screen(&self) -> &W {
         &self.out

@@ -420,6 +420,14 @@ impl Table {
         }
     }
 
+    /// `seat`'s answer to the rematch offer so far, while it is open.
+    pub fn rematch_answer(&self, seat: Seat) -> Option<bool> {
+        match &self.state {
+            State::Offered { answers, .. } => answers[seat.index()],
+            State::Playing { .. } | State::Over { .. } => None,
+        }
+    }
+
     /// The name at `seat`.
     pub fn name(&self, seat: Seat) -> &Name {
         &self.names[seat.index()]

@@ -12,7 +12,6 @@
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 fn main() -> ExitCode {
     if let Err(line) = ttt_cli::load_dotenv() {
@@ -20,8 +19,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let (bind, port) = match (
-        setting("BIND", IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-        setting("PORT", 1234u16),
+        ttt_cli::env_setting("BIND", IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ttt_cli::env_setting("PORT", 1234u16),
     ) {
         (Ok(bind), Ok(port)) => (bind, port),
         (Err(line), _) | (_, Err(line)) => {
@@ -78,18 +77,4 @@ fn echo(mut stream: TcpStream) {
     println!("{peer} disconnected");
     // `stream` is dropped here, which closes the socket: Rust's `Drop` plays
     // the part of Python's `with` block.
-}
-
-/// Reads a setting from the environment, with a default; a bad value is one line.
-fn setting<T: FromStr>(name: &str, default: T) -> Result<T, String>
-where
-    T::Err: std::fmt::Display,
-{
-    match std::env::var(name) {
-        Err(_) => Ok(default),
-        Ok(value) => value
-            .trim()
-            .parse()
-            .map_err(|e| format!("invalid {name} {value:?}: {e}")),
-    }
 }

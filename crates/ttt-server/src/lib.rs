@@ -48,4 +48,7 @@ pub use descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limi
 pub use driver::{MAX_LINGERING, MAX_LINGERING_PER_MACHINE, Server, Stop};
 pub use listener::{LISTEN_BACKLOG, listen};
 pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR, Status};
-pub use policy::{MAX_BLANK_LINES, MAX_STRIKES};
+pub use machine::Machine;
+pub use policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
+pub use tell::{Broken, Closing, Refused, Tell};
+pub use wire::Wire;

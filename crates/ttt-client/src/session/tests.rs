@@ -556,3 +556,26 @@ fn with_stay_the_client_waits_on_and_answers_rejoin() {
     h.server("BYE goodbye");
     assert_eq!(h.exit, Some(Exit::Done));
 }
+
+/// Lines a script piped ahead are handed on when the session ends early
+/// (an older server refused version 2): the next session plays them.
+#[test]
+fn unused_piped_lines_are_handed_on() {
+    let mut h = Harness::new(false);
+    h.typed("5");
+    h.typed("9");
+    h.event(Event::InputEnd);
+    h.server("WELCOME 1 old-server");
+    h.server("ERR NOPROTO client speaks protocol 2, server speaks 1");
+    assert_eq!(h.exit, Some(Exit::OlderServer));
+    let unused = h.session.unused_input();
+    let lines: Vec<String> = unused
+        .iter()
+        .map(|e| match e {
+            Event::Input(line) => line.clone(),
+            Event::InputEnd => "<end>".to_owned(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(lines, ["5", "9", "<end>"]);
+}
