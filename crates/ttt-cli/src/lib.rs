@@ -76,21 +76,44 @@ pub fn usage_error<A: CommandFactory>(e: clap::Error) -> ExitCode {
         .next()
         .unwrap_or("error: invalid arguments")
         .to_owned();
-    // The bad value may have come from the environment: say which variable.
+    // The bad value came from the flag if it was given, else from its
+    // environment variable: name that one.
     if let Some(ContextValue::String(flag)) = e.get(ContextKind::InvalidArg) {
-        let env = A::command()
-            .get_arguments()
-            .find(|arg| {
-                arg.get_long()
-                    .is_some_and(|long| flag.starts_with(&format!("--{long} ")))
-            })
-            .and_then(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
-        if let Some(env) = env {
-            line = line.replacen(&format!("'{flag}'"), &format!("'{flag}' (env {env})"), 1);
+        let command = A::command();
+        let arg = command.get_arguments().find(|arg| {
+            arg.get_long()
+                .is_some_and(|long| flag.starts_with(&format!("--{long} ")))
+        });
+        let given = arg.is_some_and(|arg| flag_given(arg, std::env::args_os().skip(1)));
+        let env = arg.and_then(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
+        if let (Some(env), false) = (env, given) {
+            line = line.replacen(&format!("'{flag}'"), &format!("env {env}"), 1);
         }
     }
     eprintln!("{line}");
     ExitCode::from(USAGE_EXIT)
+}
+
+/// Whether `arg` is among `args` (as `--long`, `--long=...`, `-s` or `-s...`).
+fn flag_given(arg: &clap::Arg, args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.map(|a| a.to_string_lossy().into_owned()).any(|a| {
+        let long = arg
+            .get_long()
+            .is_some_and(|long| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+        let short = arg
+            .get_short()
+            .is_some_and(|short| a.starts_with(&format!("-{short}")) && !a.starts_with("--"));
+        long || short
+    })
+}
+
+/// Parses a TCP port, saying the range in words when it is not one.
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    let s = s.trim();
+    match s.parse::<u64>() {
+        Ok(n) => u16::try_from(n).map_err(|_| "expected a port number from 0 to 65535".to_owned()),
+        Err(_) => Err("expected a port number from 0 to 65535".to_owned()),
+    }
 }
 
 /// A setting read from the environment (after `.env`), with a default,
@@ -167,6 +190,31 @@ mod tests {
         assert!(parse_timeout("-1").is_err());
         assert!(parse_timeout("NaN").is_err());
         assert!(parse_timeout("1e300").is_err());
+    }
+
+    #[test]
+    fn ports_are_said_in_words() {
+        assert_eq!(parse_port("1234"), Ok(1234));
+        assert_eq!(parse_port("0"), Ok(0));
+        for bad in ["99999", "abc", "-1", ""] {
+            assert_eq!(
+                parse_port(bad),
+                Err("expected a port number from 0 to 65535".to_owned()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_flag_is_given_in_any_of_its_forms() {
+        let arg = clap::Arg::new("port").long("port").short('p');
+        let given = |args: &[&str]| flag_given(&arg, args.iter().map(std::ffi::OsString::from));
+        assert!(given(&["--port", "x"]));
+        assert!(given(&["--port=x"]));
+        assert!(given(&["-p", "x"]));
+        assert!(given(&["-px"]));
+        assert!(!given(&["--portly"]));
+        assert!(!given(&["--name", "p"]));
     }
 
     #[test]

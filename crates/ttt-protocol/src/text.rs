@@ -70,6 +70,30 @@ impl FromStr for Name {
     }
 }
 
+/// `raw` made safe to print on a terminal: C0 and C1 control characters
+/// (escape sequences start with one) and the bidirectional formatting
+/// characters (which can make text read backwards: CVE-2021-42574) are
+/// dropped. Everything from the network passes through here before a
+/// person sees it: names, free texts, and what a LAN announces.
+///
+/// ```
+/// use ttt_protocol::text::printable;
+/// assert_eq!(printable("den\u{1b}[2J\u{202e}gnp.exe"), "den[2Jgnp.exe");
+/// ```
+pub fn printable(raw: &str) -> String {
+    raw.chars().filter(|&c| !unprintable(c)).collect()
+}
+
+/// Control characters, and the bidirectional embeddings, overrides,
+/// isolates and marks.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// Free text for people, carried at the end of a message (`WELCOME`, `ERR`, `BYE`).
 ///
 /// Always printable (control characters become spaces), without leading or
@@ -93,7 +117,7 @@ impl Text {
     pub fn new(raw: &str) -> Text {
         let mut out = String::with_capacity(raw.len().min(Text::MAX_BYTES));
         for c in raw.chars() {
-            let c = if c.is_control() { ' ' } else { c };
+            let c = if unprintable(c) { ' ' } else { c };
             if out.len() + c.len_utf8() > Text::MAX_BYTES {
                 break;
             }
@@ -159,6 +183,17 @@ mod tests {
             Name::sanitize(&long).map(|n| n.0.len()),
             Some(Name::MAX_CHARS)
         );
+    }
+
+    #[test]
+    fn nothing_unprintable_survives() {
+        for c in [
+            '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9b}', '\u{202e}', '\u{2066}',
+        ] {
+            assert_eq!(printable(&format!("a{c}b")), "ab", "{:?}", c);
+            assert_eq!(Text::new(&format!("a{c}b")).as_str(), "a b", "{:?}", c);
+        }
+        assert_eq!(printable("Zoë 4 | [X]"), "Zoë 4 | [X]");
     }
 
     #[test]

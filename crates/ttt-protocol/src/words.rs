@@ -277,6 +277,83 @@ pub fn shutting_down() -> &'static str {
     "The server is shutting down."
 }
 
+/// The client connected but nobody greets it: the server is busy (an older
+/// server, one game at a time) and it waits in its queue.
+pub fn unseen_in_queue() -> &'static str {
+    "The server is busy with another game; you are in its queue and will be \
+     greeted when it ends."
+}
+
+/// A move got no answer in time.
+pub fn no_answer(waited: Duration) -> String {
+    format!(
+        "No answer from the server for {}; it may be gone: wait on, or leave.",
+        span(waited)
+    )
+}
+
+/// A length of time as set, to a tenth of a second: `3 s`, `0.2 s`.
+/// (Time left is [`seconds`]: rounded up, never shown as less.)
+pub fn span(d: Duration) -> String {
+    let tenths = format!("{:.1}", d.as_secs_f64());
+    format!("{} s", tenths.strip_suffix(".0").unwrap_or(&tenths))
+}
+
+/// After leaving, the server did not say goodbye.
+pub fn leaving_anyway() -> &'static str {
+    "No answer from the server; leaving anyway."
+}
+
+/// A cell chosen out of turn.
+pub fn not_your_turn(opponent: &str) -> String {
+    format!("Not your turn yet: waiting for {opponent}.")
+}
+
+/// A key or line that answers nothing now.
+pub fn nothing_to_answer() -> &'static str {
+    "Nothing to answer yet."
+}
+
+/// A yes-or-no question got something else.
+pub fn answer_yes_or_no() -> &'static str {
+    "Please answer y or n."
+}
+
+/// A line that is not a move, at the move.
+pub fn type_a_cell() -> &'static str {
+    "Type the number of an empty cell, 1 to 9, as on the board."
+}
+
+/// A piped script ran out while something was asked.
+pub fn end_of_input() -> &'static str {
+    "End of input: leaving."
+}
+
+/// You left the line before playing.
+pub fn left_the_line() -> &'static str {
+    "You left the line."
+}
+
+/// Waiting alone: the computer is there to play.
+pub fn computer_offer() -> &'static str {
+    "No opponent yet: you can play the computer (easy, fair or perfect)."
+}
+
+/// The computer was asked for, and the server has none.
+pub fn no_computer() -> &'static str {
+    "This server has no computer opponent; waiting for a person instead."
+}
+
+/// What the server said in its own words (an `ERR` or `BYE` text).
+pub fn server_says(text: &str) -> String {
+    format!("Server: {text}")
+}
+
+/// A line from the server this client cannot read.
+pub fn unreadable_line(error: &str) -> String {
+    format!("Ignoring a line from the server that this client does not understand ({error}).")
+}
+
 /// A `RESULT`, in words, from this player's side.
 ///
 /// ```
@@ -379,6 +456,13 @@ mod tests {
             ties: 0,
         };
         assert_eq!(score(s, "bob"), "Score: you 2, bob 1, ties 0.");
+    }
+
+    #[test]
+    fn spans_keep_tenths() {
+        assert_eq!(span(Duration::from_millis(200)), "0.2 s");
+        assert_eq!(span(Duration::from_secs(3)), "3 s");
+        assert_eq!(span(Duration::from_millis(1500)), "1.5 s");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Args {
     pub bind: IpAddr,
 
     /// TCP port to listen on; 0 picks any free port (printed at start-up).
-    #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT)]
+    #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT, value_parser = ttt_cli::parse_port)]
     pub port: u16,
 
     /// Time a player has for each move before forfeiting, in whole seconds (a
