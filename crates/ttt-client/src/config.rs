@@ -18,7 +18,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 const PRECEDENCE: &str = "Each setting is taken from, in order: its flag, its environment variable, \
 a .env file in the current directory (or a parent), then the default. \
-Type a cell number (1-9) on your turn; q quits. NO_COLOR turns colours off.";
+At a terminal the board fills the screen: press a cell's number (1-9), or move with the arrows \
+and press Enter, or click; q leaves. Elsewhere (a pipe, TERM=dumb, --plain) the game is a plain \
+transcript, one line per event, and moves are typed lines. NO_COLOR turns colours off.";
 
 /// `ttt-client`: play tic-tac-toe against another person through a ttt-server.
 #[derive(Debug, Parser)]
@@ -48,7 +50,7 @@ pub struct Args {
     pub find_wait: Limit,
 
     /// Server port.
-    #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT)]
+    #[arg(short, long, env = "PORT", default_value_t = DEFAULT_PORT, value_parser = ttt_cli::parse_port)]
     pub port: u16,
 
     /// Your name as the opponent sees it (letters, digits, - _ .; up to 24).
@@ -84,6 +86,13 @@ pub struct Args {
     #[arg(long, env = "TTT_COMPUTER", num_args = 0..=1, default_missing_value = "fair",
           value_parser = parse_level, value_name = "LEVEL")]
     pub computer: Option<Level>,
+
+    /// A plain transcript instead of the full-screen board, even at a
+    /// terminal: one line per event, nothing redrawn (for screen readers,
+    /// and for terminals that cannot draw the board).
+    #[arg(long, env = "TTT_PLAIN", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub plain: bool,
 
     /// Time waiting alone for an opponent before the client offers the
     /// computer.
@@ -157,6 +166,13 @@ mod tests {
             Some(Level::Perfect)
         );
         assert!(parse(&["ttt-client", "--computer", "genius"]).is_err());
+    }
+
+    #[test]
+    fn plain_is_a_switch() {
+        let parse = |args: &[&str]| Args::try_parse_from(args).map(|a| a.plain);
+        assert!(!parse(&["ttt-client"]).expect("parses"));
+        assert!(parse(&["ttt-client", "--plain"]).expect("parses"));
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The two things the client waits on, the server and the keyboard, each read
-//! by a blocking thread that forwards what it reads to one channel.
+//! The two things the client waits on, the server and the player, each read
+//! by a blocking thread that forwards what it reads to one channel of
+//! [`Incoming`] values.
 //!
 //! With one channel the play loop blocks in one place and reacts to whichever
 //! comes first: an opponent who leaves is reported at once, even while the
-//! prompt waits for the player to type.
+//! prompt waits for the player to type. The keyboard of the full-screen
+//! board has its own reader, in [`crate::keys`].
 
 use std::fmt;
 use std::io::{self, BufRead, Read};
@@ -11,28 +13,56 @@ use std::net::TcpStream;
 use std::sync::mpsc::SyncSender;
 use std::thread;
 
+use ttt_protocol::text::printable;
 use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN, ServerMsg};
+
+use crate::act::Act;
+use crate::keys::Key;
 
 /// The longest line read from stdin; the rest of a longer line is skipped.
 /// A move is one character: this only bounds memory against a pasted novel.
 pub const MAX_INPUT_LINE: u64 = 1024;
 
-/// Something the play loop must react to.
+/// What comes down the channel: something for the session, or the
+/// player's input for the front end to make sense of first.
 #[derive(Debug)]
+pub enum Incoming {
+    /// For the session.
+    Event(Event),
+    /// For the front end (which turns it into an [`Act`], or uses it
+    /// itself: an arrow key moves the selection).
+    Input(Input),
+}
+
+/// The player's input, before it means anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A line typed or piped on stdin, trimmed.
+    Line(String),
+    /// A key or click at the full-screen board.
+    Key(Key),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+}
+
+/// Something the session reacts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// A message from the server.
     Server(ServerMsg),
     /// A line from the server that is not a message this client knows.
+    /// Both strings are printable (see `ttt_protocol::text::printable`):
+    /// they came from the network.
     ServerJunk {
-        /// The line, as the server sent it.
+        /// The line the server sent.
         line: String,
         /// Why it is not a message.
         error: String,
     },
     /// The connection to the server ended, and why.
     ServerGone(Lost),
-    /// A line typed (or piped) on stdin, trimmed.
-    Input(String),
+    /// Something the player did.
+    Act(Act),
     /// Stdin ended (the end of a piped script), or Ctrl-D at a terminal,
     /// where reading goes on after it.
     InputEnd,
@@ -72,7 +102,7 @@ impl fmt::Display for Lost {
 /// one [`Event::ServerGone`]; join the handle to know it was sent.
 pub fn spawn_server_reader(
     stream: TcpStream,
-    events: SyncSender<Event>,
+    events: SyncSender<Incoming>,
 ) -> io::Result<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("server reader".into())
@@ -83,8 +113,8 @@ pub fn spawn_server_reader(
                     Ok(Some(line)) => match line.parse() {
                         Ok(msg) => Event::Server(msg),
                         Err(e) => Event::ServerJunk {
-                            line: line.to_owned(),
-                            error: e.to_string(),
+                            line: printable(line),
+                            error: printable(&e.to_string()),
                         },
                     },
                     Ok(None) | Err(FrameError::UnexpectedEof) => Event::ServerGone(Lost::Closed),
@@ -99,7 +129,7 @@ pub fn spawn_server_reader(
                     }),
                 };
                 let last = matches!(event, Event::ServerGone(_));
-                if events.send(event).is_err() || last {
+                if events.send(Incoming::Event(event)).is_err() || last {
                     return;
                 }
             }
@@ -110,7 +140,7 @@ pub fn spawn_server_reader(
 /// an empty line is one end of input, not the last: the terminal goes on
 /// reading after it, so a player who pressed it and then answered "no" to
 /// "leave this game?" can still play.
-pub fn spawn_stdin_reader(events: SyncSender<Event>, keyboard: bool) -> io::Result<()> {
+pub fn spawn_stdin_reader(events: SyncSender<Incoming>, keyboard: bool) -> io::Result<()> {
     thread::Builder::new()
         .name("stdin reader".into())
         .spawn(move || {
@@ -119,21 +149,23 @@ pub fn spawn_stdin_reader(events: SyncSender<Event>, keyboard: bool) -> io::Resu
             let mut buf = Vec::new();
             loop {
                 buf.clear();
-                let event = match (&mut stdin)
+                let incoming = match (&mut stdin)
                     .take(MAX_INPUT_LINE)
                     .read_until(b'\n', &mut buf)
                 {
-                    Ok(0) | Err(_) => Event::InputEnd,
+                    Ok(0) | Err(_) => Incoming::Event(Event::InputEnd),
                     Ok(_) => {
                         if !buf.ends_with(b"\n") && buf.len() as u64 == MAX_INPUT_LINE {
                             // Too long to be a move: drop the rest of the line.
                             let _ = stdin.skip_until(b'\n');
                         }
-                        Event::Input(String::from_utf8_lossy(&buf).trim().to_owned())
+                        Incoming::Input(Input::Line(
+                            String::from_utf8_lossy(&buf).trim().to_owned(),
+                        ))
                     }
                 };
-                let last = matches!(event, Event::InputEnd) && !keyboard;
-                if events.send(event).is_err() || last {
+                let last = matches!(incoming, Incoming::Event(Event::InputEnd)) && !keyboard;
+                if events.send(incoming).is_err() || last {
                     return;
                 }
             }

@@ -2,6 +2,7 @@
 //! unit-tested; the browsing itself is `ttt_discovery::browse`.
 
 use ttt_discovery::Found;
+use ttt_protocol::text::printable;
 
 /// What to do with the servers found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +60,9 @@ pub fn describe(f: &Found) -> String {
         Ok(listing) => listing.state.to_string(),
         Err(why) => format!("(unreadable: {why})"),
     };
-    format!("{} ({addr}): {state}", f.name)
+    // Any machine on the LAN can announce anything: what it says is made
+    // printable before it reaches the terminal.
+    printable(&format!("{} ({addr}): {state}", f.name))
 }
 
 /// The player's answer to "which one?": a number from 1, or a name.
@@ -116,6 +119,19 @@ mod tests {
             list(&stopped)[0],
             "1. den (10.0.0.1:1234): stopped (it said goodbye while we looked)"
         );
+    }
+
+    /// A name announced with escape sequences or a bidirectional override
+    /// (any host on the LAN can announce one) is shown without them.
+    #[test]
+    fn what_the_lan_announces_is_made_printable() {
+        let hostile = server("den\u{1b}]0;pwned\u{7}\u{202e}txt.exe", TableState::Open);
+        let line = describe(&hostile);
+        assert_eq!(
+            line,
+            "den]0;pwnedtxt.exe (10.0.0.1:1234): open: nobody there yet"
+        );
+        assert!(!line.chars().any(char::is_control));
     }
 
     #[test]

@@ -1,24 +1,37 @@
 //! `ttt-client`: the console client. It shows what the server says and sends
-//! what the player types; it never decides a game.
+//! what the player does; it never decides a game.
 //!
-//! The map:
+//! The map, from the network to the screen:
 //!
-//! - [`config`]: flags and environment (`HOST`, `PORT`, `--name`);
+//! - [`config`]: flags and environment (`HOST`, `PORT`, `--name`, `--plain`);
 //! - [`connect`]: opening the connection, with errors a person can act on;
 //! - [`find`]: choosing among the servers found on the LAN (`--find`);
-//! - [`events`]: one thread reading the server and one reading stdin, both
-//!   feeding one channel;
+//! - [`events`]: a thread reading the server and one reading stdin, both
+//!   feeding one channel ([`keys`] reads the keyboard of the board);
+//! - [`act`]: what the player means (a cell, yes, leave), however typed;
 //! - [`session`]: the session as a state machine with time passed in: one
-//!   phase, the board and score it was told, what to show and send for each
-//!   event; pure, over any writer;
-//! - [`play`]: the loop feeding it those events and ticks, and sending what
-//!   it asks;
-//! - [`render`]: boards, results and scores as text, pure.
+//!   phase, the game it was told, what to send and what to show ([`view`])
+//!   for each event. Pure: no socket, no terminal, no text;
+//! - [`script`]: a piped script answering the session's questions in order;
+//! - [`play`]: the loop feeding the session events and ticks, sending what
+//!   it asks and handing what changed to a front end;
+//! - [`front`]: the two front ends, and which one a player gets:
+//!   [`screen`] (the full-screen board, laid out in [`layout`]) and
+//!   [`plain`] (the transcript); [`prompts`] holds their questions and
+//!   key hints, `ttt_protocol::words` every other sentence.
 
+pub mod act;
 pub mod config;
 pub mod connect;
 pub mod events;
 pub mod find;
+pub mod front;
+pub mod keys;
+pub mod layout;
+pub mod plain;
 pub mod play;
-pub mod render;
+pub mod prompts;
+pub mod screen;
+pub mod script;
 pub mod session;
+pub mod view;

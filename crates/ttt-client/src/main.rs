@@ -1,22 +1,23 @@
 //! `ttt-client` binary: load `.env`, parse flags, connect, play.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, BufRead, BufWriter, IsTerminal};
+use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::mpsc;
-
 use std::time::Instant;
-
-use std::io::BufRead;
-use std::net::{SocketAddr, TcpStream};
 
 use ttt_client::config::{Args, default_name};
 use ttt_client::connect::{ConnectError, connect, connect_to, host_port};
-use ttt_client::events::{Event, Lost, spawn_server_reader, spawn_stdin_reader};
+use ttt_client::events::{Event, Incoming, Lost, spawn_server_reader, spawn_stdin_reader};
 use ttt_client::find::{self, Choice};
-use ttt_client::play;
-use ttt_client::render::Style;
-use ttt_client::session::{Exit, Session};
+use ttt_client::front::{Front, Mode, Surroundings};
+use ttt_client::plain::Plain;
+use ttt_client::screen::{self, Screen};
+use ttt_client::script::Script;
+use ttt_client::session::{Exit, Options, Session};
+use ttt_client::{keys, play};
 use ttt_protocol::Version;
+use ttt_protocol::text::printable;
 
 /// The exit code of a program stopped by Ctrl-C (128 + SIGINT).
 const INTERRUPTED: u8 = 130;
@@ -36,6 +37,12 @@ fn main() -> ExitCode {
     };
     let server = target.label();
     let liveness = args.liveness.0;
+    // A panic gives the terminal back before it is reported.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        screen::restore_terminal();
+        report(info);
+    }));
     match run(args, &target) {
         Ok(Exit::Done) => ExitCode::SUCCESS,
         Ok(Exit::Interrupted) => ExitCode::from(INTERRUPTED),
@@ -88,8 +95,8 @@ impl Target {
         match self {
             Target::Address { host, port } => host_port(host, *port),
             Target::Found { name, addrs } => match addrs.first() {
-                Some(addr) => format!("{name} ({addr})"),
-                None => name.clone(),
+                Some(addr) => format!("{} ({addr})", printable(name)),
+                None => printable(name),
             },
         }
     }
@@ -153,7 +160,7 @@ fn target(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
             .into());
         }
         Choice::NoSuchName => {
-            let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+            let names: Vec<String> = found.iter().map(|f| printable(&f.name)).collect();
             return Err(format!(
                 "no ttt server called {:?} on the LAN; found: {}",
                 wanted.unwrap_or_default(),
@@ -182,7 +189,7 @@ fn target(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
         }
     };
     let chosen = found.into_iter().nth(index).ok_or("no such server")?;
-    println!("Joining {}.", chosen.name);
+    println!("Joining {}.", printable(&chosen.name));
     Ok(Some(Target::Found {
         name: chosen.name,
         addrs: chosen.addrs,
@@ -209,53 +216,93 @@ fn ask_which(found: &[ttt_discovery::Found]) -> Result<usize, Box<dyn std::error
 fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> {
     // Bounded: a server flooding lines waits for the screen to keep up.
     let (events_tx, events) = mpsc::sync_channel(64);
-    let keyboard = io::stdin().is_terminal();
-    spawn_stdin_reader(events_tx.clone(), keyboard)?;
+    let stdin_terminal = io::stdin().is_terminal();
+    let stdout_terminal = io::stdout().is_terminal();
+    let term = std::env::var("TERM").ok();
+    let mode = Mode::choose(Surroundings {
+        plain_asked: args.plain,
+        stdin_terminal,
+        stdout_terminal,
+        term: term.as_deref(),
+        windows: cfg!(windows),
+    });
     // Ctrl-C leaves like q does, telling the server; if the loop cannot
-    // take it (it is stuck, or gone), at once.
+    // take it (it is stuck, or gone), at once, giving the terminal back.
     let interrupts = events_tx.clone();
     ctrlc::set_handler(move || {
-        if interrupts.try_send(Event::Interrupt).is_err() {
+        if interrupts
+            .try_send(Incoming::Event(Event::Interrupt))
+            .is_err()
+        {
+            screen::restore_terminal();
             std::process::exit(i32::from(INTERRUPTED));
         }
     })?;
-    let stdout = io::stdout();
-    let style = Style::detect(
-        stdout.is_terminal(),
-        std::env::var("NO_COLOR").ok().as_deref(),
-    );
     let name = args.name.clone().unwrap_or_else(default_name);
+    // Connect before taking the screen: a server that is not there is
+    // one line on the shell's screen, not a flash of the board.
+    let mut stream = open(target, &args)?;
+    let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut front: Box<dyn Front> = match mode {
+        Mode::Screen => {
+            let screen = Screen::enter(BufWriter::with_capacity(1 << 16, io::stdout()), colour)?;
+            keys::spawn_key_reader(events_tx.clone())?;
+            Box::new(screen)
+        }
+        Mode::Plain => {
+            spawn_stdin_reader(events_tx.clone(), stdin_terminal)?;
+            let width = crossterm::terminal::size()
+                .ok()
+                .filter(|_| stdout_terminal)
+                .map_or(ttt_protocol::words::WIDTH, |(cols, _)| usize::from(cols));
+            Box::new(Plain::new(io::stdout(), width, stdin_terminal))
+        }
+    };
+    // A piped stdin is a script: its lines answer questions in order.
+    let mut script = (!stdin_terminal).then(Script::default);
+    let mut held = Vec::new();
     // Ask for the newest protocol; a server that only speaks version 1
     // refuses it, and is asked again in version 1.
-    let mut held = Vec::new();
-    for version in [Version::LATEST, Version::V1] {
-        let stream = target.connect(args.connect_timeout.0)?;
-        stream.set_nodelay(true)?;
-        // The server's machine may vanish without a word: have the kernel
-        // notice.
-        ttt_cli::liveness::watch(&stream, args.liveness.0)?;
+    let mut version = Version::LATEST;
+    let ended = loop {
         let reader = spawn_server_reader(stream.try_clone()?, events_tx.clone())?;
-        let session = Session::new(
-            stdout.lock(),
-            style,
-            keyboard,
-            name.clone(),
+        let options = Options {
+            keyboard: stdin_terminal,
+            live_clock: mode == Mode::Screen,
             version,
-            args.timings(),
-            Instant::now(),
-        )
-        .wants_computer(args.computer);
-        match play::run(session, &stream, &events, std::mem::take(&mut held)) {
-            (Exit::OlderServer, unused) if version != Version::V1 => {
-                // Set aside what was typed meanwhile (what the session had
-                // kept for later, then what came since), without this
+            computer: args.computer,
+        };
+        let session = Session::new(name.clone(), options, args.timings(), Instant::now());
+        let player = play::Player::new(session, front.as_mut(), script.as_mut(), Instant::now());
+        match play::run(player, &stream, &events, std::mem::take(&mut held)) {
+            Exit::OlderServer if version != Version::V1 => {
+                // Set aside what was typed meanwhile, without this
                 // connection's last words, before the next one speaks.
                 let _ = stream.shutdown(std::net::Shutdown::Both);
-                held = unused;
-                held.extend(play::set_aside(&reader, &events));
+                held = play::set_aside(&reader, &events);
+                version = Version::V1;
+                match open(target, &args) {
+                    Ok(next) => stream = next,
+                    Err(e) => break Err(e),
+                }
             }
-            (exit, _) => return Ok(exit),
+            exit => break Ok(exit),
         }
+    };
+    front.finish();
+    drop(front);
+    if stdin_terminal {
+        screen::discard_typeahead();
     }
-    Ok(Exit::OlderServer)
+    ended
+}
+
+/// Connects, and sets the connection up for a game.
+fn open(target: &Target, args: &Args) -> Result<TcpStream, Box<dyn std::error::Error>> {
+    let stream = target.connect(args.connect_timeout.0)?;
+    stream.set_nodelay(true)?;
+    // The server's machine may vanish without a word: have the kernel
+    // notice.
+    ttt_cli::liveness::watch(&stream, args.liveness.0)?;
+    Ok(stream)
 }

@@ -1,68 +1,187 @@
 //! The play loop: the one place that owns the connection and the clock.
 //!
-//! It waits on the event channel (server lines, typed lines, Ctrl-C) until
-//! the session's next deadline, hands each event or tick to the
-//! [`Session`], and sends what the session asks. Everything the player sees
-//! is decided in [`crate::session`], which knows nothing of sockets.
+//! It waits on the event channel (server lines, keys or typed lines,
+//! Ctrl-C) until the session's next deadline, hands each event or tick to
+//! the [`Session`], sends what the session asks and has the [`Front`] show
+//! what changed. A piped [`Script`] answers the session's questions in
+//! order. Nothing here decides anything: the session does (without
+//! sockets), and the server decides the game.
 
 use std::io::Write;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ttt_protocol::write_message;
+use ttt_protocol::{ClientMsg, write_message};
 
-use crate::events::{Event, Lost};
-use crate::session::{Exit, Session};
+use crate::act::Act;
+use crate::events::{Event, Incoming, Input, Lost};
+use crate::front::Front;
+use crate::script::{Feed, Script};
+use crate::session::{Exit, Session, Step};
 
-/// Runs `session` over `conn` until it exits, taking the events `held`
-/// (typed while an earlier connection was closed) before the channel's.
-/// Returns how it ended, and what the player had typed that the session
-/// did not use yet (for the next connection, if there is one).
-pub fn run<W: Write, C: Write>(
-    mut session: Session<W>,
+/// The session wired to its front end and script: what the loop does with
+/// each thing that comes, without the socket or the clock (so the tests
+/// play whole transcripts through it).
+pub struct Player<'a> {
+    session: Session,
+    front: &'a mut dyn Front,
+    script: Option<&'a mut Script>,
+}
+
+/// What to send, and whether the session is over, after one thing came.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Messages for the server, in order.
+    pub send: Vec<ClientMsg>,
+    /// The session is over.
+    pub exit: Option<Exit>,
+}
+
+impl<'a> Player<'a> {
+    /// Plays `session` on `front`; with a `script`, typed lines are kept
+    /// for the questions to come. Draws the first frame.
+    pub fn new(
+        session: Session,
+        front: &'a mut dyn Front,
+        script: Option<&'a mut Script>,
+        now: Instant,
+    ) -> Player<'a> {
+        front.show(&session.view(), &[], now);
+        Player {
+            session,
+            front,
+            script,
+        }
+    }
+
+    /// The session, for a look at its view.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// When to call [`Player::tick`] next, if nothing comes first.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.session.next_deadline()
+    }
+
+    /// Time passed to `now`.
+    pub fn tick(&mut self, now: Instant) -> Outcome {
+        let step = self.session.tick(now);
+        let mut outcome = Outcome::default();
+        self.apply(step, now, &mut outcome);
+        outcome
+    }
+
+    /// Something came: a server line, the player's input, Ctrl-C.
+    pub fn take(&mut self, incoming: Incoming, now: Instant) -> Outcome {
+        let mut outcome = Outcome::default();
+        let step = match (incoming, self.script.as_deref_mut()) {
+            (Incoming::Event(Event::InputEnd), Some(script)) => {
+                script.end();
+                Step::default()
+            }
+            (Incoming::Input(Input::Line(line)), Some(script)) => {
+                script.push(line);
+                Step::default()
+            }
+            (Incoming::Event(Event::Interrupt), _) => {
+                self.front.interrupted();
+                self.session.handle(Event::Interrupt, now)
+            }
+            (Incoming::Event(event), _) => self.session.handle(event, now),
+            (Incoming::Input(input), _) => {
+                match self.front.input(input, &self.session.view(), now) {
+                    Some(act) => self.session.handle(Event::Act(act), now),
+                    None => Step::default(),
+                }
+            }
+        };
+        self.apply(step, now, &mut outcome);
+        self.feed(now, &mut outcome);
+        outcome
+    }
+
+    /// Lets the script answer what is asked now. Each turn takes a line
+    /// or ends the script, so this ends.
+    fn feed(&mut self, now: Instant, outcome: &mut Outcome) {
+        while outcome.exit.is_none() {
+            let Some(script) = self.script.as_deref_mut() else {
+                return;
+            };
+            let Some(feed) = script.next(&self.session.view()) else {
+                return;
+            };
+            let step = match feed {
+                Feed::Line(line) => {
+                    self.front.echo(&line);
+                    self.session.handle(Event::Act(Act::from_line(&line)), now)
+                }
+                Feed::End => self.session.handle(Event::InputEnd, now),
+            };
+            self.apply(step, now, outcome);
+        }
+    }
+
+    /// Shows what a step changed; keeps what it sends and its exit.
+    fn apply(&mut self, step: Step, now: Instant, outcome: &mut Outcome) {
+        self.front.show(&self.session.view(), &step.show, now);
+        outcome.send.extend(step.send);
+        if outcome.exit.is_none() {
+            outcome.exit = step.exit;
+        }
+    }
+}
+
+/// Plays until the session exits: waits on `events` (taking the inputs
+/// `held`, typed while an earlier connection was given up, first) until
+/// the session's next deadline, and sends what it asks over `conn`.
+pub fn run<C: Write>(
+    mut player: Player<'_>,
     mut conn: C,
-    events: &Receiver<Event>,
-    held: Vec<Event>,
-) -> (Exit, Vec<Event>) {
+    events: &Receiver<Incoming>,
+    held: Vec<Incoming>,
+) -> Exit {
     let mut held = held.into_iter();
     loop {
-        let received = match (held.next(), session.next_deadline()) {
-            (Some(event), _) => Ok(event),
+        let received = match (held.next(), player.next_deadline()) {
+            (Some(incoming), _) => Ok(incoming),
             (None, Some(at)) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
             (None, None) => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
-        let step = match received {
-            Ok(event) => session.handle(event, Instant::now()),
-            Err(RecvTimeoutError::Timeout) => session.tick(Instant::now()),
-            Err(RecvTimeoutError::Disconnected) => return (Exit::Lost(Lost::Closed), Vec::new()),
+        let now = Instant::now();
+        let outcome = match received {
+            Ok(incoming) => player.take(incoming, now),
+            Err(RecvTimeoutError::Timeout) => player.tick(now),
+            Err(RecvTimeoutError::Disconnected) => return Exit::Lost(Lost::Closed),
         };
-        for msg in &step.send {
+        for msg in &outcome.send {
             // A failed write means the connection is gone; the server
             // reader reports that, and the session ends there with the
             // right message.
             let _ = write_message(&mut conn, msg);
         }
-        if let Some(exit) = step.exit {
-            return (exit, session.unused_input());
+        if let Some(exit) = outcome.exit {
+            return exit;
         }
     }
 }
 
 /// After a connection was given up (`conn` shut, `reader` its server
-/// reader): the events that came meanwhile, in order, without that
-/// connection's own. Its reader ends with one [`Event::ServerGone`]; the
-/// channel is drained while it finishes, so a full channel cannot hold it.
-pub fn set_aside(reader: &JoinHandle<()>, events: &Receiver<Event>) -> Vec<Event> {
+/// reader): the inputs that came meanwhile, in order, without that
+/// connection's own events. Its reader ends with one
+/// [`Event::ServerGone`]; the channel is drained while it finishes, so a
+/// full channel cannot hold it.
+pub fn set_aside(reader: &JoinHandle<()>, events: &Receiver<Incoming>) -> Vec<Incoming> {
     let mut held = Vec::new();
     let mut gone_seen = false;
     loop {
         let finished = reader.is_finished();
-        while let Ok(event) = events.try_recv() {
-            match event {
-                Event::ServerGone(_) if !gone_seen => gone_seen = true,
-                Event::Server(_) | Event::ServerJunk { .. } => {}
-                event => held.push(event),
+        while let Ok(incoming) = events.try_recv() {
+            match incoming {
+                Incoming::Event(Event::ServerGone(_)) if !gone_seen => gone_seen = true,
+                Incoming::Event(Event::Server(_) | Event::ServerJunk { .. }) => {}
+                incoming => held.push(incoming),
             }
         }
         if finished {

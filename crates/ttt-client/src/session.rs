@@ -1,27 +1,28 @@
-//! The client's session as a state machine: what the player sees and what
-//! to send, for each event, with time passed in.
+//! The client's session as a state machine: what to send and what to show,
+//! for each event, with time passed in.
 //!
-//! [`Session::handle`] takes one [`Event`] (a server message, a typed line,
-//! Ctrl-D, Ctrl-C) and [`Session::tick`] lets time pass; both write the
-//! screen to any [`Write`] and return a [`Step`]: the messages to send and,
-//! at the end, how to exit. No socket, no clock, no thread: the loop in
-//! [`crate::play`] owns those, and every screen is unit-tested here.
+//! [`Session::handle`] takes one [`Event`] (a server message, an [`Act`]
+//! of the player's, Ctrl-C) and [`Session::tick`] lets time pass; both
+//! return a [`Step`]: the messages to send, what changed for the screen
+//! ([`Show`] values, never text or escape codes), and at the end how to
+//! exit. [`Session::view`] is everything the screen shows. No socket, no
+//! clock, no terminal: the loop in [`crate::play`] owns those, and the
+//! renderers (`plain.rs`, `screen.rs`) turn views and notes into output.
 //!
-//! The session decides nothing about the game. It checks only that what the
-//! player typed is a move at all; whether the cell is free, whose turn it
-//! is, who won, and how long a move may take are the server's word.
+//! The session decides nothing about the game. It checks only that an act
+//! means something now; whether the cell is free, whose turn it is, who won
+//! and how long a move may take are the server's word.
 
-use std::collections::VecDeque;
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Mark, Name, Place, Score,
-    ServerMsg, Version, words,
+    BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Limit, Mark, Name, Place, Score,
+    ServerMsg, Version,
 };
 
+use crate::act::Act;
 use crate::events::{Event, Lost};
-use crate::render::{self, Style};
+use crate::view::{Ask, Clock, Game, Note, Show, Stage, View, Whose};
 
 /// How the session ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -48,18 +49,20 @@ pub enum Exit {
 pub struct Step {
     /// Messages to send to the server, in order.
     pub send: Vec<ClientMsg>,
+    /// What changed for the screen, in order.
+    pub show: Vec<Show>,
     /// The session is over.
     pub exit: Option<Exit>,
 }
 
-/// How long the client waits for things, before telling the player or
+/// How long the client waits for things before telling the player or
 /// giving up. Settings, so tests need not wait for real seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timings {
     /// Nothing at all from the server for this long: say it seems busy.
     pub queue_notice: Duration,
-    /// After quitting during a game, wait this long for the server's
-    /// goodbye, then leave anyway.
+    /// After leaving, wait this long for the server's goodbye, then leave
+    /// anyway.
     pub quit_wait: Duration,
     /// A move unanswered for this long: say so (and keep waiting).
     pub answer_notice: Duration,
@@ -78,19 +81,41 @@ impl Default for Timings {
     }
 }
 
-/// Where the session is.
+/// How the session is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// A person at a keyboard (not a script): leaving a game asks first,
+    /// and the computer is offered to a player waiting alone.
+    pub keyboard: bool,
+    /// A live screen redraws the clocks every second: ticks say
+    /// [`Show::Clock`] once a second while a clock runs.
+    pub live_clock: bool,
+    /// The protocol version to ask for.
+    pub version: Version,
+    /// Play the server's computer at this level, if it has one.
+    pub computer: Option<Level>,
+}
+
+/// Where the session is. One state, each holding what only it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    /// Connected; nothing heard yet.
-    Connecting,
+    /// Connected; nothing heard yet. `noticed`: the player was told the
+    /// server seems busy.
+    Connecting { noticed: bool },
     /// `HELLO` sent.
     Greeting,
-    /// In line for the table.
-    Waiting,
-    /// A game is on: who moves, and by when (when the server said).
+    /// In line for the table. `offer_at`: when to offer the computer.
+    Waiting {
+        place: Option<Place>,
+        offer_at: Option<Instant>,
+    },
+    /// A game is on: who moves, by when (when the server said), and our
+    /// move in flight, if any (since when, and whether its silence was
+    /// reported).
     Playing {
         turn: Mark,
         deadline: Option<Instant>,
+        sent: Option<(Instant, bool)>,
     },
     /// The game ended; the server says next what follows.
     Over,
@@ -99,10 +124,10 @@ enum Phase {
         deadline: Option<Instant>,
         said_yes: bool,
     },
-    /// We made way for the next in line; the server asks whether to join
-    /// the back of the line.
+    /// We made way; the server asks whether to join the line again.
     Rejoin { deadline: Option<Instant> },
-    /// We said we leave; the server closes the connection.
+    /// We said we leave; the server closes the connection, or `until`
+    /// passes.
     Leaving {
         why: Leaving,
         until: Option<Instant>,
@@ -114,246 +139,260 @@ enum Phase {
 enum Leaving {
     /// Quit a running game: the server forfeits it.
     Forfeit,
-    /// Said no to the rematch.
+    /// Said no to a question (rematch, rejoin).
     Declined,
     /// Left the line, or between games.
     Line,
 }
 
-/// The game being played, as the server told it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Game {
-    mark: Mark,
-    opponent: Name,
-    board: Board,
-    last: Option<Cell>,
-    score: Option<Score>,
+/// The "leave this game?" question: open over the phase (an opponent's move
+/// changes the phase but must not close it), and whether Ctrl-C opened it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Confirm {
+    by_interrupt: bool,
 }
 
-/// One connection's worth of playing, over any screen.
-pub struct Session<W: Write> {
-    out: W,
-    style: Style,
-    /// Stdin is a terminal: a person is typing, rather than a script piping.
-    interactive: bool,
-    me: Name,
-    version: Version,
+/// One connection's worth of playing.
+#[derive(Debug)]
+pub struct Session {
+    options: Options,
     timings: Timings,
+    me: Name,
     phase: Phase,
     game: Option<Game>,
-    /// "Leave this game?" is on screen; it survives the opponent's moves.
-    confirm: bool,
-    /// Lines piped ahead, kept for the next question.
-    typed: VecDeque<String>,
-    input_ended: bool,
+    /// Leaving the game is asked about.
+    confirm: Option<Confirm>,
+    /// Ctrl-C was pressed: exit code 130.
     interrupted: bool,
     /// When the session began, for the queue notice.
     started: Instant,
-    queue_noticed: bool,
-    /// A move was sent at this instant; the server's answer is due.
-    move_sent: Option<Instant>,
-    answer_noticed: bool,
-    /// What the screen shows last: a question without its newline (the
-    /// prompt), and above it a live clock line that ticks may redraw.
-    prompt_open: bool,
-    live: Option<Instant>,
-    /// The computer: asked for at start (`--computer`), and whether the
-    /// server offers one.
-    computer: Computer,
+    /// The server offers its computer (feature granted).
+    computer_available: bool,
+    /// The next once-a-second tick of a live clock.
+    next_clock: Option<Instant>,
 }
 
-/// The computer opponent, as far as the session knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Computer {
-    /// Asked for at start, at this level.
-    wanted: Option<Level>,
-    /// The server granted the feature.
-    available: bool,
-    /// When to offer it to a player waiting alone.
-    offer_at: Option<Instant>,
-}
-
-impl<W: Write> Session<W> {
-    /// A session for `me`, asking the server for protocol `version`,
-    /// writing for the player to `out`.
-    pub fn new(
-        out: W,
-        style: Style,
-        interactive: bool,
-        me: Name,
-        version: Version,
-        timings: Timings,
-        now: Instant,
-    ) -> Session<W> {
+impl Session {
+    /// A session for `me`.
+    pub fn new(me: Name, options: Options, timings: Timings, now: Instant) -> Session {
         Session {
-            out,
-            style,
-            interactive,
-            me,
-            version,
+            options,
             timings,
-            phase: Phase::Connecting,
+            me,
+            phase: Phase::Connecting { noticed: false },
             game: None,
-            confirm: false,
-            typed: VecDeque::new(),
-            input_ended: false,
+            confirm: None,
             interrupted: false,
             started: now,
-            queue_noticed: false,
-            move_sent: None,
-            answer_noticed: false,
-            prompt_open: false,
-            live: None,
-            computer: Computer::default(),
+            computer_available: false,
+            next_clock: None,
         }
     }
 
-    /// Plays the server's computer opponent at `level` as soon as the
-    /// server says it has one (`--computer`).
-    pub fn wants_computer(mut self, level: Option<Level>) -> Session<W> {
-        self.computer.wanted = level;
-        self
-    }
-
-    /// What the player typed that the session has not used yet: lines a
-    /// script piped ahead, and its end. Given to the next session when the
-    /// client connects again (to an older server, in version 1).
-    pub fn unused_input(&mut self) -> Vec<Event> {
-        let mut events: Vec<Event> = self.typed.drain(..).map(Event::Input).collect();
-        if self.input_ended {
-            events.push(Event::InputEnd);
+    /// Everything the screen shows now.
+    pub fn view(&self) -> View {
+        View {
+            me: self.me.clone(),
+            game: self.game.clone(),
+            stage: match self.phase {
+                Phase::Connecting { .. } | Phase::Greeting => Stage::Connecting,
+                Phase::Waiting { place, .. } => Stage::Waiting(place),
+                Phase::Playing { .. } => Stage::Playing,
+                Phase::Over | Phase::Rematch { .. } | Phase::Rejoin { .. } => Stage::Over,
+                Phase::Leaving { .. } => Stage::Leaving,
+            },
+            ask: self.ask(),
+            clock: self.clock(),
         }
-        events
     }
 
-    /// The screen, for tests.
-    pub fn screen(&self) -> &W {
-        &self.out
+    /// The question open now.
+    fn ask(&self) -> Option<Ask> {
+        if self.confirm.is_some() {
+            return Some(Ask::Leave {
+                opponent: self.game.as_ref()?.opponent.clone(),
+            });
+        }
+        match self.phase {
+            Phase::Playing {
+                turn, sent: None, ..
+            } if self.mark() == Some(turn) => Some(Ask::Move),
+            Phase::Rematch {
+                said_yes: false, ..
+            } => Some(Ask::Rematch),
+            Phase::Rejoin { .. } => Some(Ask::Rejoin),
+            Phase::Waiting { place, .. }
+                if self.computer_available
+                    && self.options.keyboard
+                    && place.is_none_or(|p| !p.game_on) =>
+            {
+                Some(Ask::Computer)
+            }
+            _ => None,
+        }
+    }
+
+    /// The clock running now.
+    fn clock(&self) -> Option<Clock> {
+        match self.phase {
+            Phase::Playing {
+                turn,
+                deadline: Some(deadline),
+                ..
+            } => Some(Clock {
+                whose: if self.mark() == Some(turn) {
+                    Whose::Mine
+                } else {
+                    Whose::Theirs
+                },
+                deadline,
+            }),
+            Phase::Rematch {
+                deadline: Some(deadline),
+                said_yes: false,
+            }
+            | Phase::Rejoin {
+                deadline: Some(deadline),
+            } => Some(Clock {
+                whose: Whose::Answer,
+                deadline,
+            }),
+            _ => None,
+        }
+    }
+
+    fn mark(&self) -> Option<Mark> {
+        self.game.as_ref().map(|g| g.mark)
     }
 
     /// Reacts to one event at `now`.
     pub fn handle(&mut self, event: Event, now: Instant) -> Step {
         let mut step = Step::default();
+        let asked = self.ask();
         match event {
-            Event::Server(ServerMsg::Welcome { .. }) if self.phase == Phase::Connecting => {
+            Event::Server(ServerMsg::Welcome { .. })
+                if matches!(self.phase, Phase::Connecting { .. }) =>
+            {
                 self.phase = Phase::Greeting;
                 // Version 1's HELLO takes no features.
-                let features = if self.version.has_v2() {
+                let features = if self.options.version.has_v2() {
                     vec![Feature::computer(), Feature::stay()]
                 } else {
                     vec![]
                 };
                 step.send.push(ClientMsg::Hello {
-                    version: self.version.into(),
+                    version: self.options.version.into(),
                     name: self.me.clone(),
                     features,
                 });
             }
             // The first line of a ttt server is always WELCOME.
-            Event::Server(msg) if self.phase == Phase::Connecting => {
+            Event::Server(msg) if matches!(self.phase, Phase::Connecting { .. }) => {
                 step.exit = Some(Exit::NotTtt(msg.to_string()));
             }
-            Event::ServerJunk { line, .. } if self.phase == Phase::Connecting => {
+            Event::ServerJunk { line, .. } if matches!(self.phase, Phase::Connecting { .. }) => {
                 step.exit = Some(Exit::NotTtt(line));
             }
             Event::Server(msg) => self.on_server(msg, now, &mut step),
-            Event::ServerJunk { line, error } => self.say(&format!(
-                "(ignoring a line from the server this client does not understand: {error} \
-                 in {line:?})"
-            )),
+            Event::ServerJunk { error, .. } => note(&mut step, Note::Unreadable(error)),
             Event::ServerGone(lost) => {
                 step.exit = Some(match self.phase {
                     Phase::Leaving { .. } => self.left(),
                     _ => Exit::Lost(lost),
                 });
             }
-            Event::Input(line) => self.on_line(line, now, &mut step),
-            Event::InputEnd if self.interactive => {
-                // Ctrl-D at the keyboard: the same as q.
-                self.end_prompt_line();
-                self.on_leave_key(now, &mut step);
+            Event::Act(act) => self.on_act(act, now, &mut step),
+            // A script that ended, with something asked or nothing to
+            // play next (the script decides when: see `crate::script`).
+            Event::InputEnd if !self.options.keyboard => {
+                note(&mut step, Note::EndOfInput);
+                self.leave(now, &mut step);
             }
-            Event::InputEnd => self.input_ended = true,
+            // Ctrl-D at a keyboard: the same as q.
+            Event::InputEnd => self.on_leave_key(now, &mut step),
             Event::Interrupt => self.on_interrupt(now, &mut step),
         }
-        if step.exit.is_none() {
-            self.feed_typed(now, &mut step);
+        if self.ask() != asked {
+            step.show.push(Show::Ask);
         }
-        if step.exit.is_none() {
-            self.show_prompt(now);
-        } else {
-            self.end_prompt_line();
-        }
-        let _ = self.out.flush();
+        self.arm_clock(now);
         step
     }
 
     /// Lets time pass: notices, the leaving deadline, the live clock.
     pub fn tick(&mut self, now: Instant) -> Step {
         let mut step = Step::default();
-        if let Phase::Leaving {
-            until: Some(until), ..
-        } = self.phase
-            && until <= now
-        {
-            self.say("(no answer from the server; leaving anyway)");
-            step.exit = Some(self.left());
-            return step;
-        }
-        if self.phase == Phase::Connecting
-            && !self.queue_noticed
-            && now >= self.started + self.timings.queue_notice
-        {
-            self.queue_noticed = true;
-            self.say(
-                "The server is busy with another game; you are in its queue and will be \
-                 greeted when it ends (q or Ctrl-C to give up).",
-            );
-        }
-        if let Some(sent) = self.move_sent
-            && !self.answer_noticed
-            && now >= sent + self.timings.answer_notice
-        {
-            self.answer_noticed = true;
-            self.say(&format!(
-                "(no answer from the server for {} s; it may be gone: keep waiting, or q to \
-                 leave)",
-                self.timings.answer_notice.as_secs_f64()
-            ));
-        }
-        if self.computer.offer_at.is_some_and(|at| at <= now) {
-            self.computer.offer_at = None;
-            if self.phase == Phase::Waiting {
-                self.say(
-                    "No opponent yet: type c to play the computer (or c easy, c fair, \
-                     c perfect), q to leave.",
-                );
+        match &mut self.phase {
+            Phase::Leaving {
+                until: Some(until), ..
+            } if *until <= now => {
+                note(&mut step, Note::LeavingAnyway);
+                step.exit = Some(self.left());
+                return step;
             }
+            Phase::Connecting { noticed }
+                if !*noticed && now >= self.started + self.timings.queue_notice =>
+            {
+                *noticed = true;
+                note(&mut step, Note::UnseenInQueue);
+            }
+            Phase::Playing {
+                sent: Some((at, noticed)),
+                ..
+            } if !*noticed && now >= *at + self.timings.answer_notice => {
+                *noticed = true;
+                note(&mut step, Note::NoAnswer(self.timings.answer_notice));
+            }
+            Phase::Waiting { offer_at, .. } if offer_at.is_some_and(|at| at <= now) => {
+                *offer_at = None;
+                note(&mut step, Note::ComputerOffer);
+            }
+            _ => {}
         }
-        if self.live.is_some_and(|at| at <= now) {
-            self.redraw_clock(now);
+        if self.next_clock.is_some_and(|at| at <= now) {
+            step.show.push(Show::Clock);
+            self.next_clock = None;
         }
-        self.show_prompt(now);
-        let _ = self.out.flush();
+        self.arm_clock(now);
         step
     }
 
     /// The next instant [`Session::tick`] has something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let leaving = match self.phase {
+        let phase = match self.phase {
             Phase::Leaving { until, .. } => until,
+            Phase::Connecting { noticed: false } => Some(self.started + self.timings.queue_notice),
+            Phase::Playing {
+                sent: Some((at, false)),
+                ..
+            } => Some(at + self.timings.answer_notice),
+            Phase::Waiting { offer_at, .. } => offer_at,
             _ => None,
         };
-        let queue = (self.phase == Phase::Connecting && !self.queue_noticed)
-            .then(|| self.started + self.timings.queue_notice);
-        let answer = self
-            .move_sent
-            .filter(|_| !self.answer_noticed)
-            .map(|sent| sent + self.timings.answer_notice);
-        [leaving, queue, answer, self.live, self.computer.offer_at]
-            .into_iter()
-            .flatten()
-            .min()
+        [phase, self.next_clock].into_iter().flatten().min()
+    }
+
+    /// Keeps a live clock ticking once a second while one runs.
+    fn arm_clock(&mut self, now: Instant) {
+        if !self.options.live_clock {
+            return;
+        }
+        match self.clock() {
+            Some(clock) if self.next_clock.is_none() => {
+                // On the second boundary of the time left, so the figure
+                // shown changes exactly when it should.
+                let left = clock.left(now);
+                let fraction = Duration::from_nanos(u64::from(left.subsec_nanos()));
+                let step = if fraction.is_zero() {
+                    Duration::from_secs(1)
+                } else {
+                    fraction
+                };
+                self.next_clock = Some(now + step.min(left.max(Duration::from_millis(1))));
+            }
+            Some(_) => {}
+            None => self.next_clock = None,
+        }
     }
 
     fn on_server(&mut self, msg: ServerMsg, now: Instant, step: &mut Step) {
@@ -361,342 +400,279 @@ impl<W: Write> Session<W> {
             ServerMsg::Welcome { .. } => {}
             ServerMsg::Hello { name, features, .. } => {
                 if name != self.me {
-                    let text = words::renamed(self.me.as_str(), name.as_str());
-                    self.say(&text);
+                    note(
+                        step,
+                        Note::Renamed {
+                            asked: self.me.clone(),
+                            shown: name.clone(),
+                        },
+                    );
                     self.me = name;
                 }
-                self.computer.available = features.contains(&Feature::computer());
-                match self.computer.wanted {
-                    Some(level) if self.computer.available => {
+                self.computer_available = features.contains(&Feature::computer());
+                match self.options.computer {
+                    Some(level) if self.computer_available => {
                         step.send.push(ClientMsg::Computer(Some(level)));
                     }
-                    Some(_) => self
-                        .say("This server has no computer opponent; waiting for a person instead."),
+                    Some(_) => note(step, Note::NoComputer),
                     None => {}
                 }
             }
-            ServerMsg::Wait(place) => self.on_wait(place, now),
+            ServerMsg::Wait(place) => {
+                self.confirm = None;
+                let alone = place.is_some_and(|p| !p.game_on);
+                let offer_at = (alone
+                    && self.computer_available
+                    && self.options.keyboard
+                    && self.options.computer.is_none())
+                .then(|| now + self.timings.computer_offer);
+                let again = self.game.is_some();
+                self.move_on(Phase::Waiting { place, offer_at });
+                note(step, Note::Waiting { place, again });
+            }
             ServerMsg::Start {
                 mark,
                 opponent,
                 limit,
             } => {
-                self.computer.offer_at = None;
-                let score = self
-                    .game
-                    .as_ref()
-                    .filter(|g| g.opponent == opponent)
-                    .and_then(|g| g.score);
-                let limit = limit
-                    .and_then(|l| l.seconds())
-                    .map(|s| Duration::from_secs(u64::from(s)));
-                let line = words::start(mark, opponent.as_str(), limit);
-                self.say("");
-                self.say(&line);
+                // A rematch keeps the table's score; a new table starts one.
+                let rematch = matches!(
+                    self.phase,
+                    Phase::Rematch { said_yes: true, .. } | Phase::Over
+                ) && self.game.as_ref().is_some_and(|g| g.opponent == opponent);
+                let score = match &self.game {
+                    Some(game) if rematch => game.score,
+                    _ => Score::default(),
+                };
+                let limit = limit.and_then(Limit::seconds).map(secs);
                 self.game = Some(Game {
                     mark,
-                    opponent,
-                    board: Board::new(),
+                    opponent: opponent.clone(),
+                    board: ttt_protocol::Board::new(),
                     last: None,
+                    turn: None,
                     score,
+                    limit,
                 });
-                // Until the first BOARD says who moves.
-                self.phase = Phase::Over;
-            }
-            ServerMsg::Board { board, turn, v2 } => self.on_board(board, turn, v2, now),
-            ServerMsg::Clock { seconds, mover } => self.on_clock(seconds, mover, now),
-            ServerMsg::Result(outcome) => {
-                self.move_sent = None;
+                self.confirm = None;
                 self.move_on(Phase::Over);
-                self.confirm = false;
-                let text = words::outcome(outcome, &self.opponent());
-                self.say(&text);
+                note(
+                    step,
+                    Note::Start {
+                        mark,
+                        opponent,
+                        limit,
+                    },
+                );
+            }
+            ServerMsg::Board { board, turn, v2 } => self.on_board(board, turn, v2, now, step),
+            ServerMsg::Clock { seconds, mover } => {
+                let mine = mover.is_none() || mover == self.mark();
+                if let Phase::Playing { deadline, .. } = &mut self.phase {
+                    *deadline = Some(now + secs(seconds));
+                }
+                note(
+                    step,
+                    Note::Hurry {
+                        left: secs(seconds),
+                        mine,
+                    },
+                );
+            }
+            ServerMsg::Result(outcome) => {
+                self.confirm = None;
+                self.move_on(Phase::Over);
+                note(step, Note::Result(outcome));
             }
             ServerMsg::Score(score) => {
                 if let Some(game) = &mut self.game {
-                    game.score = Some(score);
+                    game.score = score;
                 }
-                let text = words::score(score, &self.opponent());
-                self.say(&text);
+                note(step, Note::Score(score));
             }
             ServerMsg::Rematch(limit) => {
-                let deadline = limit
-                    .and_then(|l| l.seconds())
-                    .map(|s| now + Duration::from_secs(u64::from(s)));
-                let offered = self.move_on(Phase::Rematch {
+                let deadline = limit.and_then(|l| l.seconds()).map(|s| now + secs(s));
+                self.move_on(Phase::Rematch {
                     deadline,
                     said_yes: false,
                 });
-                if let Some(secs) = limit.and_then(|l| l.seconds())
-                    && offered
-                    && !self.interactive
-                {
-                    self.say(&format!("(the offer stands for {secs} s)"));
-                }
-            }
-            ServerMsg::Error { code, text } if code.is_fatal() => {
-                step.exit = Some(if code == ErrorCode::NoProto && self.version.has_v2() {
-                    Exit::OlderServer
-                } else {
-                    Exit::Refused(format!("the server closed the connection: {text}"))
-                });
-            }
-            ServerMsg::Error { text, .. } => {
-                self.say(&format!("Server: {text}"));
-                self.move_sent = None;
             }
             ServerMsg::Left { name, how } => {
                 // The offer is gone with them; WAIT follows.
-                self.confirm = false;
+                self.confirm = None;
                 self.move_on(Phase::Over);
-                self.say(&words::partner_left(name.as_str(), how));
+                note(step, Note::PartnerLeft { name, how });
             }
-            ServerMsg::Line { waiting, next } => {
-                let text = words::line(waiting, next.as_ref().map(Name::as_str));
-                self.say(&text);
-            }
+            ServerMsg::Line { waiting, next } => note(step, Note::Line { waiting, next }),
             ServerMsg::Rejoin(limit) => {
-                let deadline = limit
-                    .seconds()
-                    .map(|s| now + Duration::from_secs(u64::from(s)));
-                self.confirm = false;
+                let deadline = limit.seconds().map(|s| now + secs(s));
+                self.confirm = None;
                 self.move_on(Phase::Rejoin { deadline });
+            }
+            ServerMsg::Error { code, text } if code.is_fatal() => {
+                step.exit = Some(
+                    if code == ErrorCode::NoProto && self.options.version.has_v2() {
+                        Exit::OlderServer
+                    } else {
+                        Exit::Refused(format!("the server closed the connection: {text}"))
+                    },
+                );
+            }
+            ServerMsg::Error { text, .. } => {
+                if let Phase::Playing { sent, .. } = &mut self.phase {
+                    *sent = None;
+                }
+                note(step, Note::ServerSays(text));
             }
             ServerMsg::Bye(text) => {
                 match self.phase {
                     Phase::Leaving {
                         why: Leaving::Declined,
                         ..
-                    } => self.say("You declined the rematch. Thanks for playing!"),
+                    } => note(step, Note::Declined),
                     Phase::Leaving { .. } => {}
                     _ if text.is_empty() => {}
-                    _ => self.say(&format!("Server: {text}")),
+                    _ => note(step, Note::ServerSays(text)),
                 }
                 step.exit = Some(self.left());
             }
         }
     }
 
-    fn on_wait(&mut self, place: Option<Place>, now: Instant) {
-        self.phase = Phase::Waiting;
-        self.confirm = false;
-        self.live = None;
-        // Alone with a free table: if nobody comes soon, offer the computer.
-        let alone = place.is_some_and(|p| !p.game_on);
-        self.computer.offer_at = (alone && self.computer.available && self.interactive)
-            .then(|| now + self.timings.computer_offer);
-        let text = match (place, &self.game) {
-            (Some(place @ Place { game_on: true, .. }), _) => words::place(place),
-            (_, again) => words::waiting(again.is_some()),
-        };
-        self.say(&format!("{text} (q to leave)"));
-    }
-
-    fn on_board(&mut self, board: Board, turn: Option<Mark>, v2: Option<BoardV2>, now: Instant) {
-        self.move_sent = None;
+    fn on_board(
+        &mut self,
+        board: ttt_protocol::Board,
+        turn: Option<Mark>,
+        v2: Option<BoardV2>,
+        now: Instant,
+        step: &mut Step,
+    ) {
         let Some(game) = &mut self.game else {
             return;
         };
         let last = v2
             .and_then(|v| v.last)
             .or_else(|| newly_taken(&game.board, &board));
+        if let Some(cell) = last
+            && let Some(by) = board.cell(cell)
+        {
+            note(
+                step,
+                Note::Moved {
+                    cell,
+                    mine: by == game.mark,
+                },
+            );
+        }
         game.board = board;
         game.last = last;
-        let mine = game.mark;
-        let header = self.header();
-        let moved = last.and_then(|cell| {
-            let by = board.cell(cell)?;
-            Some(words::moved(cell, by == mine, &self.opponent()))
-        });
-        if let Some(moved) = moved {
-            self.say(&moved);
-        }
-        let drawn = render::board(&board, last, self.style);
-        self.say(&format!("\n{header}\n{drawn}\n"));
-        let deadline = v2
-            .and_then(|v| v.left.seconds())
-            .map(|s| now + Duration::from_secs(u64::from(s)));
+        game.turn = turn;
+        step.show.push(Show::Board);
+        let deadline = v2.and_then(|v| v.left.seconds()).map(|s| now + secs(s));
         match turn {
-            Some(turn) => {
-                self.move_on(Phase::Playing { turn, deadline });
-                if turn != mine {
-                    let text = match self.clock_text(now) {
-                        Some(clock) => self.waiting_for(&clock),
-                        None => self.waiting_for(""),
-                    };
-                    self.say_live(&text, now);
-                } else if !self.interactive
-                    && let Some(secs) = deadline.map(|d| d.saturating_duration_since(now))
-                {
-                    self.say(&format!("({} s to move)", secs.as_secs()));
-                }
-            }
-            None => {
-                self.move_on(Phase::Over);
-                self.live = None;
-            }
-        }
+            Some(turn) => self.move_on(Phase::Playing {
+                turn,
+                deadline,
+                sent: None,
+            }),
+            None => self.move_on(Phase::Over),
+        };
     }
 
-    fn on_clock(&mut self, seconds: u32, mover: Option<Mark>, now: Instant) {
-        let mine = self.game.as_ref().map(|g| g.mark);
-        let yours = mover.is_none() || mover == mine;
-        if let Phase::Playing { deadline, .. } = &mut self.phase {
-            *deadline = Some(now + Duration::from_secs(u64::from(seconds)));
-        }
-        let left = Duration::from_secs(u64::from(seconds));
-        if yours {
-            self.say(&words::hurry(left));
-        } else {
-            let text = words::their_clock(&self.opponent(), left);
-            self.say_live(&text, now);
-        }
-    }
-
-    /// A typed line.
-    fn on_line(&mut self, line: String, now: Instant, step: &mut Step) {
-        self.prompt_open = false;
-        self.live = None;
-        if !self.interactive {
-            // A script answers questions in order; keep the line for the
-            // next one (see `feed_typed`).
-            self.typed.push_back(line);
-            return;
-        }
-        self.answer(&line, now, step);
-    }
-
-    /// Answers whatever is asked with `line`.
-    fn answer(&mut self, line: &str, now: Instant, step: &mut Step) {
-        let word = line.trim().to_ascii_lowercase();
-        let leave_word = matches!(word.as_str(), "q" | "quit");
-        if self.confirm {
-            match word.as_str() {
-                "y" | "yes" => {
-                    self.confirm = false;
+    /// An act of the player's.
+    fn on_act(&mut self, act: Act, now: Instant, step: &mut Step) {
+        if self.confirm.is_some() {
+            match act {
+                Act::Yes => {
+                    self.confirm = None;
                     self.leave(now, step);
                 }
-                "n" | "no" => {
-                    self.confirm = false;
-                    self.say("Playing on.");
+                Act::No => {
+                    self.confirm = None;
+                    note(step, Note::PlayingOn);
                 }
-                _ => self.say("Please answer y or n."),
+                Act::Nothing => {}
+                _ => note(step, Note::AnswerYesOrNo),
             }
             return;
         }
-        match self.phase {
-            Phase::Leaving { .. } => {}
-            Phase::Playing { .. } | Phase::Over if leave_word => self.on_leave_key(now, step),
-            Phase::Playing { turn, .. } if self.my_move(turn) => match line.parse::<ClientMsg>() {
-                Ok(ClientMsg::Move(cell)) => {
-                    self.move_sent = Some(now);
-                    self.answer_noticed = false;
+        match (self.phase, act) {
+            (_, Act::Nothing) | (Phase::Leaving { .. }, _) => {}
+            (Phase::Playing { .. }, Act::Leave) => self.on_leave_key(now, step),
+            (Phase::Playing { turn, sent, .. }, Act::Cell(cell)) => {
+                if self.mark() != Some(turn) || sent.is_some() {
+                    note(step, Note::NotYourTurn);
+                } else {
+                    if let Phase::Playing { sent, .. } = &mut self.phase {
+                        *sent = Some((now, false));
+                    }
                     step.send.push(ClientMsg::Move(cell));
                 }
-                _ if word.is_empty() => {}
-                _ => self.say(
-                    "Type the number of an empty cell, 1 to 9 (as on the board), or q to \
-                         leave.",
-                ),
-            },
-            Phase::Playing { .. } if word.is_empty() => {}
-            Phase::Playing { .. } => {
-                let text = format!("Not your turn yet: waiting for {}.", self.opponent());
-                self.say(&text);
             }
-            Phase::Rematch {
-                said_yes: false,
-                deadline,
-            } => match word.as_str() {
-                "y" | "yes" => {
-                    step.send.push(ClientMsg::Rematch(true));
-                    self.phase = Phase::Rematch {
-                        deadline,
-                        said_yes: true,
-                    };
-                    let text = words::awaiting_answer(&self.opponent());
-                    self.say(&text);
+            (
+                Phase::Playing {
+                    turn, sent: None, ..
+                },
+                _,
+            ) if self.mark() == Some(turn) => {
+                note(step, Note::TypeACell);
+            }
+            (Phase::Playing { .. }, _) => note(step, Note::NotYourTurn),
+            (
+                Phase::Rematch {
+                    said_yes: false,
+                    deadline,
+                },
+                Act::Yes,
+            ) => {
+                step.send.push(ClientMsg::Rematch(true));
+                self.phase = Phase::Rematch {
+                    deadline,
+                    said_yes: true,
+                };
+                note(step, Note::AwaitingAnswer);
+            }
+            (Phase::Rejoin { .. }, Act::Yes) => {
+                step.send.push(ClientMsg::Rematch(true));
+                self.phase = Phase::Waiting {
+                    place: None,
+                    offer_at: None,
+                };
+            }
+            (Phase::Rematch { .. } | Phase::Rejoin { .. }, Act::No | Act::Leave) => {
+                self.leave(now, step);
+            }
+            (
+                Phase::Rematch {
+                    said_yes: false, ..
                 }
-                "n" | "no" | "q" | "quit" => self.leave(now, step),
-                _ => self.say("Please answer y or n."),
-            },
-            Phase::Rejoin { .. } => match word.as_str() {
-                "y" | "yes" => {
-                    step.send.push(ClientMsg::Rematch(true));
-                    self.phase = Phase::Waiting;
+                | Phase::Rejoin { .. },
+                _,
+            ) => {
+                note(step, Note::AnswerYesOrNo);
+            }
+            (Phase::Waiting { .. }, Act::Computer(level)) if self.computer_available => {
+                if let Phase::Waiting { offer_at, .. } = &mut self.phase {
+                    *offer_at = None;
                 }
-                "n" | "no" | "q" | "quit" => self.leave(now, step),
-                _ => self.say("Please answer y or n."),
-            },
-            _ if leave_word => self.leave(now, step),
-            _ if word.is_empty() => {}
-            Phase::Waiting if self.computer.available => match computer_word(&word) {
-                Some(level) => {
-                    self.computer.offer_at = None;
-                    step.send.push(ClientMsg::Computer(level));
-                }
-                None => self.say("Nothing to answer yet: c plays the computer, q leaves."),
-            },
-            _ => self.say("Nothing to answer yet; q leaves."),
+                step.send.push(ClientMsg::Computer(level));
+            }
+            (_, Act::Leave) => self.leave(now, step),
+            (_, _) => note(step, Note::NothingToAnswer),
         }
     }
 
-    /// Answers questions from lines piped ahead; when they ran out and
-    /// input has ended, leaves.
-    fn feed_typed(&mut self, now: Instant, step: &mut Step) {
-        if self.interactive {
-            return;
-        }
-        loop {
-            if step.exit.is_some() || self.leaving() {
-                return;
-            }
-            let asked = self.question().is_some();
-            // Put back in line: a `q` piped ahead is answered now. (Between
-            // a game's end and what follows, RESULT is still to come.)
-            let waiting = self.phase == Phase::Waiting;
-            let front_leaves = self
-                .typed
-                .front()
-                .is_some_and(|l| matches!(l.to_ascii_lowercase().as_str(), "q" | "quit"));
-            let leaves_the_line = waiting && front_leaves;
-            if !asked && !leaves_the_line {
-                if waiting && self.typed.is_empty() && self.input_ended {
-                    // A script that has ended has nothing to play next.
-                    self.say("(end of input: leaving)");
-                    self.leave(now, step);
-                }
-                return;
-            }
-            let Some(line) = self.typed.pop_front() else {
-                if self.input_ended && asked {
-                    self.say("(end of input: leaving)");
-                    self.leave(now, step);
-                }
-                return;
-            };
-            // Piped input is not echoed by a terminal: show it after the
-            // question it answers.
-            if let Some(question) = self.question() {
-                self.end_prompt_line();
-                let _ = writeln!(self.out, "{question}{line}");
-            }
-            self.prompt_open = false;
-            self.answer(&line, now, step);
-            if self.move_sent.is_some() {
-                return;
-            }
-        }
-    }
-
-    /// q, Ctrl-D: in a running game at a terminal, ask first; otherwise
+    /// q, Ctrl-D: in a running game at a keyboard, ask first; otherwise
     /// leave.
     fn on_leave_key(&mut self, now: Instant, step: &mut Step) {
         match self.phase {
-            Phase::Playing { .. } if self.interactive && !self.confirm => {
-                self.confirm = true;
+            Phase::Playing { .. } if self.options.keyboard => {
+                if self.confirm.is_none() {
+                    self.confirm = Some(Confirm {
+                        by_interrupt: false,
+                    });
+                }
             }
-            Phase::Playing { .. } if self.confirm => {}
             _ => self.leave(now, step),
         }
     }
@@ -704,36 +680,33 @@ impl<W: Write> Session<W> {
     /// Ctrl-C: like q, but a second Ctrl-C (or one while leaving) leaves at
     /// once, without waiting for the server's word.
     fn on_interrupt(&mut self, now: Instant, step: &mut Step) {
-        self.end_prompt_line();
-        let at_once = self.confirm || self.leaving();
+        let at_once = self.confirm.is_some() || matches!(self.phase, Phase::Leaving { .. });
         self.interrupted = true;
         if !at_once {
             self.on_leave_key(now, step);
+            if let Some(confirm) = &mut self.confirm {
+                confirm.by_interrupt = true;
+            }
             return;
         }
+        self.confirm = None;
         self.leave(now, step);
         if step.exit.is_none() {
-            self.say_forfeit_if_playing();
+            if let Phase::Leaving {
+                why: Leaving::Forfeit,
+                ..
+            } = self.phase
+            {
+                note(step, Note::Forfeited);
+            }
             step.exit = Some(Exit::Interrupted);
-        }
-    }
-
-    /// When we leave mid-game without waiting for the server's word.
-    fn say_forfeit_if_playing(&mut self) {
-        if let Phase::Leaving {
-            why: Leaving::Forfeit,
-            ..
-        } = self.phase
-        {
-            let text = format!("You left; {} wins by forfeit.", self.opponent());
-            self.say(&text);
         }
     }
 
     /// Tells the server we leave, and how long to wait for its word.
     fn leave(&mut self, now: Instant, step: &mut Step) {
-        self.confirm = false;
-        self.live = None;
+        self.confirm = None;
+        let until = Some(now + self.timings.quit_wait);
         match self.phase {
             Phase::Leaving { .. } => {}
             Phase::Playing { .. } => {
@@ -742,48 +715,39 @@ impl<W: Write> Session<W> {
                 // not (its machine is gone, say), leave anyway, soon.
                 self.phase = Phase::Leaving {
                     why: Leaving::Forfeit,
-                    until: Some(now + self.timings.quit_wait),
+                    until,
                 };
             }
             Phase::Rematch { .. } | Phase::Rejoin { .. } => {
                 step.send.push(ClientMsg::Rematch(false));
                 self.phase = Phase::Leaving {
                     why: Leaving::Declined,
-                    until: Some(now + self.timings.quit_wait),
+                    until,
                 };
             }
-            Phase::Connecting | Phase::Greeting | Phase::Waiting | Phase::Over => {
+            Phase::Connecting { .. } | Phase::Greeting | Phase::Waiting { .. } | Phase::Over => {
                 step.send.push(ClientMsg::Quit);
                 self.phase = Phase::Leaving {
                     why: Leaving::Line,
                     until: None,
                 };
-                let text = if self.game.is_some() {
-                    "You left. Thanks for playing!"
-                } else {
-                    "You left the line."
-                };
-                self.say(text);
+                note(
+                    step,
+                    Note::LeftTheLine {
+                        played: self.game.is_some(),
+                    },
+                );
                 // Nothing more to hear from the server.
                 step.exit = Some(self.left());
             }
         }
     }
 
-    /// Whether we said we leave: then the server's last words change
-    /// nothing but what is shown.
-    fn leaving(&self) -> bool {
-        matches!(self.phase, Phase::Leaving { .. })
-    }
-
-    /// Moves to `phase` as the server says, unless we are leaving; returns
-    /// whether it did.
-    fn move_on(&mut self, phase: Phase) -> bool {
-        if self.leaving() {
-            return false;
+    /// Moves to `phase` as the server says, unless we are leaving.
+    fn move_on(&mut self, phase: Phase) {
+        if !matches!(self.phase, Phase::Leaving { .. }) {
+            self.phase = phase;
         }
-        self.phase = phase;
-        true
     }
 
     /// How to exit once we left: interrupted or not.
@@ -794,187 +758,25 @@ impl<W: Write> Session<W> {
             Exit::Done
         }
     }
-
-    fn my_move(&self, turn: Mark) -> bool {
-        self.move_sent.is_none() && self.game.as_ref().is_some_and(|g| g.mark == turn)
-    }
-
-    /// The question on screen, if any.
-    fn question(&self) -> Option<String> {
-        if self.confirm {
-            return Some(format!(
-                "{} (y/n{}): ",
-                words::leave_question(&self.opponent()),
-                if self.interactive {
-                    ", Ctrl-C again leaves now"
-                } else {
-                    ""
-                }
-            ));
-        }
-        match self.phase {
-            Phase::Playing { turn, .. } if self.my_move(turn) => {
-                Some("Your move (1-9, q to leave): ".to_owned())
-            }
-            Phase::Rematch {
-                said_yes: false, ..
-            } => Some("Play again, marks swapped? (y/n): ".to_owned()),
-            Phase::Rejoin { .. } => Some(format!("{} (y/n): ", words::rejoin_offer(None))),
-            _ => None,
-        }
-    }
-
-    /// The clock line for the current phase: "25 s left".
-    fn clock_text(&self, now: Instant) -> Option<String> {
-        let (deadline, what) = match self.phase {
-            Phase::Playing {
-                deadline: Some(d),
-                turn,
-            } if self.game.as_ref().is_some_and(|g| g.mark == turn) => (d, "left for your move"),
-            Phase::Playing {
-                deadline: Some(d), ..
-            } => (d, "left"),
-            Phase::Rematch {
-                deadline: Some(d), ..
-            }
-            | Phase::Rejoin { deadline: Some(d) } => (d, "left to answer"),
-            _ => return None,
-        };
-        let left = deadline.saturating_duration_since(now);
-        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        Some(format!("{secs} s {what}"))
-    }
-
-    /// Shows the open question, if it is not on screen yet; at a terminal,
-    /// with a live clock line above it.
-    fn show_prompt(&mut self, now: Instant) {
-        if self.prompt_open {
-            return;
-        }
-        let Some(question) = self.question() else {
-            return;
-        };
-        if !self.interactive && !self.typed.is_empty() {
-            return;
-        }
-        if self.interactive
-            && let Some(clock) = self.clock_text(now)
-        {
-            let _ = writeln!(self.out, "[{clock}]");
-            self.live = Some(next_second(now));
-        }
-        let _ = write!(self.out, "{question}");
-        self.prompt_open = true;
-    }
-
-    /// Redraws the live clock line (the line above the cursor's), keeping
-    /// what the player is typing: save the cursor, rewrite, restore.
-    fn redraw_clock(&mut self, now: Instant) {
-        let Some(clock) = self.clock_text(now) else {
-            self.live = None;
-            return;
-        };
-        let text = if self.prompt_open {
-            format!("[{clock}]")
-        } else {
-            self.waiting_for(&clock)
-        };
-        let _ = write!(self.out, "\x1b7\x1b[1A\r\x1b[2K{text}\x1b8");
-        self.live = Some(next_second(now));
-    }
-
-    /// "Waiting for bob (O): 25 s left", while the opponent moves.
-    fn waiting_for(&self, clock: &str) -> String {
-        let mark = match self.phase {
-            Phase::Playing { turn, .. } => format!(" ({})", self.style.mark(turn)),
-            _ => String::new(),
-        };
-        let opponent = self.opponent();
-        if clock.is_empty() {
-            format!("Waiting for {opponent}{mark}...")
-        } else {
-            format!("Waiting for {opponent}{mark}: {clock}")
-        }
-    }
-
-    /// A line that a tick may redraw while nothing else is printed.
-    fn say_live(&mut self, text: &str, now: Instant) {
-        self.say(text);
-        if self.interactive && self.clock_text(now).is_some() {
-            self.live = Some(next_second(now));
-        }
-    }
-
-    /// Names, marks and the running score, above each board.
-    fn header(&self) -> String {
-        let Some(game) = &self.game else {
-            return String::new();
-        };
-        let score = game.score.map_or(String::new(), |s| {
-            format!(
-                "   score: you {}, {} {}, ties {}",
-                s.wins, game.opponent, s.losses, s.ties
-            )
-        });
-        format!(
-            "{} ({}) vs {} ({}){score}",
-            self.me,
-            self.style.mark(game.mark),
-            game.opponent,
-            self.style.mark(game.mark.other())
-        )
-    }
-
-    fn opponent(&self) -> String {
-        self.game
-            .as_ref()
-            .map_or_else(|| "your opponent".to_owned(), |g| g.opponent.to_string())
-    }
-
-    /// Ends an open prompt's line so the next output starts on its own line.
-    fn end_prompt_line(&mut self) {
-        if std::mem::take(&mut self.prompt_open) {
-            let _ = writeln!(self.out);
-        }
-    }
-
-    /// Prints a line for the player. Errors are ignored: with stdout gone
-    /// there is no one to tell, and the game itself can go on.
-    fn say(&mut self, text: &str) {
-        self.end_prompt_line();
-        self.live = None;
-        let _ = writeln!(self.out, "{text}");
-    }
 }
 
-/// `c`, `c perfect`, `computer easy`: a request for the computer, and the
-/// level if one was named (`Some(None)`: the server's default).
-fn computer_word(word: &str) -> Option<Option<Level>> {
-    let mut words = word.split_whitespace();
-    match words.next() {
-        Some("c" | "computer") => {}
-        _ => return None,
-    }
-    match (words.next(), words.next()) {
-        (None, _) => Some(None),
-        (Some(level), None) => level.parse().ok().map(Some),
-        _ => None,
-    }
+/// Adds a note to what a step shows.
+fn note(step: &mut Step, note: Note) {
+    step.show.push(Show::Note(note));
+}
+
+fn secs(s: u32) -> Duration {
+    Duration::from_secs(u64::from(s))
 }
 
 /// The cell that is empty on `before` and taken on `after`, if exactly
 /// one is: the last move, for a server of version 1.
-fn newly_taken(before: &Board, after: &Board) -> Option<Cell> {
+fn newly_taken(before: &ttt_protocol::Board, after: &ttt_protocol::Board) -> Option<Cell> {
     let mut taken = Cell::ALL
         .into_iter()
         .filter(|&c| before.cell(c).is_none() && after.cell(c).is_some());
     let first = taken.next()?;
     taken.next().is_none().then_some(first)
-}
-
-/// The next redraw of a live clock.
-fn next_second(now: Instant) -> Instant {
-    now + Duration::from_secs(1)
 }
 
 #[cfg(test)]

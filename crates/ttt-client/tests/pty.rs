@@ -1,148 +1,313 @@
-//! The client at a real (pseudo-)terminal: prompt, colours, the live clock,
-//! and leaving: q, Ctrl-D and Ctrl-C ask once; a second Ctrl-C leaves now.
+//! The client at a real pseudo-terminal, seen through a terminal emulator:
+//! the full-screen board at 80x24 and 40x15, keys, the leave question under
+//! a running clock, a resize, type-ahead, Ctrl-C, and the terminal given
+//! back as it was; and the plain transcript where the board does not
+//! belong (TERM=dumb, --plain).
+#![cfg(unix)]
 
-use std::process::Command;
+use std::time::Duration;
 
-use rexpect::error::Error;
-use rexpect::session::{PtySession, spawn_command};
-use ttt_test_support::{Peer, Server};
+use ttt_test_support::{Peer, Server, Terminal};
 
-const PROMPT: &str = "Your move (1-9, q to leave): ";
-const LEAVE: &str = "Leave this game? raw wins by forfeit. (y/n, Ctrl-C again leaves now): ";
+const CLIENT: &str = env!("CARGO_BIN_EXE_ttt-client");
 
-/// The client said the player left and exited, and the server saw a
-/// forfeit by quitting (not a dropped connection) on `board`.
-fn left_by_quitting(pty: &mut PtySession, peer: &mut Peer, board: &str) -> Result<(), Error> {
-    pty.exp_string("You left; raw wins by forfeit.")?;
-    pty.exp_eof()?;
-    peer.expect(&format!("BOARD {board} -"));
-    peer.expect("RESULT WIN FORFEIT QUIT");
-    Ok(())
+/// The client in a `cols` x `rows` terminal against `server`, as `tty`.
+fn client(server: &Server, cols: u16, rows: u16, extra: &[(&str, &str)]) -> Terminal {
+    let port = server.port.to_string();
+    let mut env = vec![
+        ("HOST", "127.0.0.1"),
+        ("PORT", port.as_str()),
+        ("TTT_NAME", "tty"),
+        ("TERM", "xterm-256color"),
+    ];
+    env.extend_from_slice(extra);
+    Terminal::start(CLIENT, &[], &env, cols, rows)
 }
 
-/// Starts the client in a pseudo-terminal against `server`, waiting as X.
-fn client_in_pty(server: &Server, no_color: bool) -> Result<PtySession, Error> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttt-client"));
-    cmd.env("HOST", "127.0.0.1")
-        .env("PORT", server.port.to_string())
-        .env("TTT_NAME", "tty")
-        .env("TERM", "xterm");
-    if no_color {
-        cmd.env("NO_COLOR", "1");
-    } else {
-        cmd.env_remove("NO_COLOR");
-    }
-    let mut pty = spawn_command(cmd, Some(10_000))?;
-    pty.exp_string("Waiting for an opponent")?;
-    Ok(pty)
-}
-
-/// On a terminal: colours, a prompt on our turn only, and q asks before
-/// forfeiting; a confirmed quit is the server's forfeit, then a clean exit.
-#[test]
-fn interactive_prompt_colours_and_quit_confirmation() -> Result<(), Error> {
-    let server = Server::start(&[]);
-    let mut pty = client_in_pty(&server, false)?;
+/// A raw opponent joins; the client plays X.
+fn opponent(server: &Server, term: &Terminal) -> Peer {
+    term.wait_for("Waiting for an opponent");
     let mut peer = server.join("raw");
     peer.expect("START O tty");
     peer.expect("BOARD ......... X");
-    // Empty cells are dimmed numbers; the prompt follows.
-    pty.exp_string("\x1b[2m5\x1b[0m")?;
-    pty.exp_string(PROMPT)?;
-    pty.send_line("5")?;
-    // Our X, in bold red, on the board the server sent back.
-    pty.exp_string("\x1b[1;31mX\x1b[0m")?;
-    peer.expect("BOARD ....X.... O");
-    pty.exp_string("Waiting for raw")?;
-    peer.send("1");
-    peer.expect("BOARD O...X.... X");
-    pty.exp_string("\x1b[1;34mO\x1b[0m")?;
-    pty.exp_string(PROMPT)?;
-    pty.send_line("q")?;
-    pty.exp_string(LEAVE)?;
-    pty.send_line("n")?;
-    pty.exp_string("Playing on.")?;
-    pty.exp_string(PROMPT)?;
-    pty.send_line("q")?;
-    pty.exp_string(LEAVE)?;
-    pty.send_line("y")?;
-    left_by_quitting(&mut pty, &mut peer, "O...X....")
+    peer
 }
 
-/// NO_COLOR turns colours off even on a terminal; the board stays readable.
-#[test]
-fn no_color_on_a_terminal() -> Result<(), Error> {
-    let server = Server::start(&[]);
-    let mut pty = client_in_pty(&server, true)?;
-    let mut peer = server.join("raw");
-    peer.expect("START O tty");
-    let board = pty.exp_string(PROMPT)?;
-    assert!(board.contains(" 1 | 2 | 3"), "{board:?}");
-    assert!(
-        !board.contains('\x1b'),
-        "escape codes despite NO_COLOR: {board:?}"
+/// The terminal is as the shell left it: the normal screen, the cursor
+/// shown, no mouse reporting, lines and echo on again.
+fn given_back(term: &Terminal) {
+    let screen = term.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "the mouse is still reported"
     );
-    // Ctrl-D at the keyboard asks, like q; the terminal reads on after it.
-    pty.send_control('d')?;
-    pty.exp_string(LEAVE)?;
-    pty.send_line("y")?;
-    peer.expect("BOARD ......... X");
-    left_by_quitting(&mut pty, &mut peer, ".........")
+    assert!(term.line_mode().0, "the terminal is still in raw mode");
 }
 
-/// The question survives the opponent's move arriving while it is open:
-/// the board is shown, then the same question again, and `y` still leaves.
+/// A whole game at 80x24: the board, the clocks, keys; the game is won and
+/// the player leaves with q; the terminal comes back with what happened.
 #[test]
-fn the_leave_question_survives_an_opponent_move() -> Result<(), Error> {
+fn a_whole_game_at_80_by_24() {
     let server = Server::start(&[]);
-    let mut pty = client_in_pty(&server, true)?;
-    let mut peer = server.join("raw");
-    peer.expect("START O tty");
-    pty.exp_string(PROMPT)?;
-    pty.send_line("5")?;
-    peer.expect("BOARD ......... X");
+    let mut term = client(&server, 80, 24, &[]);
+    let mut peer = opponent(&server, &term);
+    let screen = term.wait_for("Your move.");
+    assert!(screen.contains("tty (X) vs raw (O)"), "{screen}");
+    assert!(screen.contains("you 0 · raw 0 · ties 0"), "{screen}");
+    assert!(screen.contains("tty (X)  to move, 120 s left"), "{screen}");
+    assert!(screen.contains("raw (O)  120 s a move"), "{screen}");
+    assert!(term.screen().alternate_screen());
+    assert_eq!(term.line_mode(), (false, false), "raw mode");
+    // A digit plays, without Enter.
+    term.send(b"1");
+    peer.expect("BOARD X........ O");
+    term.wait_for("raw (O)  to move");
+    peer.send("4");
+    peer.expect("BOARD X..O..... X");
+    term.wait_for("raw took 4.");
+    // Arrows and Enter: from the centre, up one, then Enter plays 2.
+    term.send(b"\x1b[A");
+    term.wait_for(">2<");
+    term.send(b"\r");
+    peer.expect("BOARD XX.O..... O");
+    peer.send("5");
+    peer.expect("BOARD XX.OO.... X");
+    term.wait_for("Your move.");
+    term.send(b"3");
+    peer.expect("BOARD XXXOO.... -");
+    peer.expect("RESULT LOSE LINE 1 2 3");
+    let screen = term.wait_for("you 1 · raw 0 · ties 0");
+    assert!(
+        screen.contains("You win! Three in a row on 1 2 3."),
+        "{screen}"
+    );
+    assert!(screen.contains("[X]"), "the last move, bracketed: {screen}");
+    term.wait_for("Play again, marks swapped?");
+    term.send(b"n");
+    assert_eq!(term.wait_exit(), 0);
+    given_back(&term);
+    let after = term.contents();
+    assert!(
+        after.contains("You declined the rematch. Thanks for playing, tty!"),
+        "{after}"
+    );
+    assert!(after.contains("You win! Three in a row"), "{after}");
+}
+
+/// The smallest board: 40x15, a whole game to a tie by a click and keys.
+#[test]
+fn a_whole_game_at_40_by_15() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 40, 15, &[]);
+    let mut peer = opponent(&server, &term);
+    let screen = term.wait_for("Your move.");
+    for line in screen.lines() {
+        assert!(line.chars().count() <= 40, "{line:?}");
+    }
+    assert!(screen.contains("tty (X)  to move"), "{screen}");
+    // X 1 5 6 7 2 ; O 9 4 3 8: a tie.
+    for (mine, theirs) in [(b'5', "1"), (b'3', "7"), (b'4', "6"), (b'8', "2")] {
+        term.send(&[mine]);
+        peer.expect_prefix("BOARD ");
+        peer.send(theirs);
+        peer.expect_prefix("BOARD ");
+        term.wait_for("Your move.");
+    }
+    term.send(b"9");
+    peer.expect_prefix("BOARD ");
+    peer.expect("RESULT TIE");
+    let screen = term.wait_for("ties 1");
+    assert!(screen.contains("It's a tie"), "{screen}");
+    term.wait_for("Play again");
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    given_back(&term);
+}
+
+/// Below 40x15 the screen says so; a resize back draws the board again,
+/// and every size in between fits.
+#[test]
+fn a_resize_in_the_middle_of_a_game() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[]);
+    let _peer = opponent(&server, &term);
+    term.wait_for("Your move.");
+    term.resize(50, 20);
+    let screen = term.wait_until("the board at 50 columns", |s| {
+        // The rule above the question spans the new width.
+        let text = s.contents();
+        text.contains("Your move.") && text.lines().any(|l| l == "─".repeat(50))
+    });
+    for line in screen.lines() {
+        assert!(line.chars().count() <= 50, "{line:?}");
+    }
+    term.resize(30, 10);
+    term.wait_for("This terminal is 30x10");
+    term.resize(80, 24);
+    term.wait_until("the board again at 80x24", |s| {
+        let text = s.contents();
+        text.contains("Your move.") && !text.contains("This terminal is")
+    });
+    term.send(b"q");
+    term.wait_for("Leave this game?");
+    term.send(b"y");
+    assert_eq!(term.wait_exit(), 0);
+    given_back(&term);
+}
+
+/// The leave question stays on screen while the clock ticks under it.
+#[test]
+fn the_leave_question_survives_clock_ticks() {
+    let server = Server::start(&["--turn-timeout", "8"]);
+    let mut term = client(&server, 80, 24, &[]);
+    let _peer = opponent(&server, &term);
+    term.wait_for("to move, 8 s left");
+    term.send(b"q");
+    term.wait_for("Leave this game? raw wins by forfeit.");
+    // Two seconds of ticks.
+    let screen = term.wait_for("to move, 6 s left");
+    assert!(
+        screen.contains("Leave this game? raw wins by forfeit."),
+        "{screen}"
+    );
+    assert!(screen.contains("y: leave   n: play on"), "{screen}");
+    term.send(b"n");
+    term.wait_for("Playing on.");
+    term.wait_for("Your move.");
+}
+
+/// A cell typed while the opponent thinks says so and is not kept: when
+/// the turn comes, nothing was played for it.
+#[test]
+fn type_ahead_during_the_opponents_turn_is_not_played() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[]);
+    let mut peer = opponent(&server, &term);
+    term.wait_for("Your move.");
+    term.send(b"5");
     peer.expect("BOARD ....X.... O");
-    pty.exp_string("Waiting for raw (O)")?;
-    pty.send_line("q")?;
-    pty.exp_string(LEAVE)?;
+    term.wait_for("raw is thinking.");
+    term.send(b"7");
+    term.wait_for("Not your turn yet: waiting for raw.");
     peer.send("1");
-    pty.exp_string("raw took 1.")?;
-    pty.exp_string(LEAVE)?;
-    pty.send_line("y")?;
     peer.expect("BOARD O...X.... X");
-    left_by_quitting(&mut pty, &mut peer, "O...X....")
+    term.wait_for("Your move.");
+    // Nothing more from the client until a key is pressed now.
+    peer.expect_silence(Duration::from_millis(300));
+    term.send(b"9");
+    peer.expect("BOARD O...X...X O");
 }
 
-/// Ctrl-C asks once; a second Ctrl-C leaves at once, saying what happened,
-/// and the server still hears QUIT (a forfeit by quitting, not a drop).
+/// Ctrl-C asks; a second leaves at once (exit 130), the server hears QUIT,
+/// and the terminal is given back.
 #[test]
-fn a_second_ctrl_c_leaves_at_once() -> Result<(), Error> {
+fn ctrl_c_twice_leaves_and_gives_the_terminal_back() {
     let server = Server::start(&[]);
-    let mut pty = client_in_pty(&server, true)?;
-    let mut peer = server.join("raw");
-    peer.expect("START O tty");
-    pty.exp_string(PROMPT)?;
-    pty.send_control('c')?;
-    pty.exp_string(LEAVE)?;
-    pty.send_control('c')?;
-    peer.expect("BOARD ......... X");
-    left_by_quitting(&mut pty, &mut peer, ".........")
+    let mut term = client(&server, 80, 24, &[]);
+    let mut peer = opponent(&server, &term);
+    term.wait_for("Your move.");
+    term.send(b"\x03");
+    term.wait_for("Leave this game? raw wins by forfeit.");
+    term.send(b"\x03");
+    peer.expect("BOARD ......... -");
+    peer.expect("RESULT WIN FORFEIT QUIT");
+    assert_eq!(term.wait_exit(), 130);
+    given_back(&term);
+    assert!(term.contents().contains("You left; raw wins by forfeit."));
 }
 
-/// At a terminal the mover's clock counts down on the line above the
-/// prompt, redrawn in place (the cursor saved and restored, so typing is
-/// not disturbed).
+/// The server gone mid-game: one line of error on the shell's screen,
+/// exit 1, and the terminal given back.
 #[test]
-fn the_clock_counts_down_above_the_prompt() -> Result<(), Error> {
-    let server = Server::start(&["--turn-timeout", "5"]);
-    let mut pty = client_in_pty(&server, true)?;
-    let mut peer = server.join("raw");
-    peer.expect("START O tty");
-    pty.exp_string("[5 s left for your move]")?;
-    pty.exp_string(PROMPT)?;
-    pty.exp_string("\x1b7\x1b[1A\r\x1b[2K[4 s left for your move]\x1b8")?;
-    pty.send_line("5")?;
-    pty.exp_string("Waiting for raw (O): 5 s left")?;
-    pty.exp_string("\x1b7\x1b[1A\r\x1b[2KWaiting for raw (O): 4 s left\x1b8")?;
-    Ok(())
+fn the_server_gone_gives_the_terminal_back_with_the_error() {
+    let mut server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[]);
+    let _peer = opponent(&server, &term);
+    term.wait_for("Your move.");
+    server.signal("KILL");
+    assert_eq!(term.wait_exit(), 1);
+    given_back(&term);
+    let after = term.contents();
+    assert!(
+        after.contains("error: lost the connection to 127.0.0.1:"),
+        "{after}"
+    );
+}
+
+/// NO_COLOR: no colour at all, and the last move still reads as the last.
+#[test]
+fn no_color_keeps_everything_but_colour() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[("NO_COLOR", "1")]);
+    let mut peer = opponent(&server, &term);
+    term.wait_for("Your move.");
+    term.send(b"5");
+    peer.expect("BOARD ....X.... O");
+    let screen = term.wait_for("[X]");
+    assert!(screen.contains("You took 5."), "{screen}");
+    let shown = term.screen();
+    for row in 0..24 {
+        for col in 0..80 {
+            let cell = shown.cell(row, col).expect("a cell");
+            assert_eq!(cell.fgcolor(), vt100::Color::Default, "{row},{col}");
+        }
+    }
+}
+
+/// TERM=dumb gets the plain transcript even at a terminal: not one escape
+/// byte, lines typed with Enter.
+#[test]
+fn term_dumb_gets_the_plain_transcript() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[("TERM", "dumb")]);
+    let mut peer = opponent(&server, &term);
+    term.wait_for("Your move (X), 120 s left. Type 1-9, or q to leave:");
+    term.send(b"5\n");
+    peer.expect("BOARD ....X.... O");
+    term.wait_for("Waiting for raw (O) to move, 120 s left.");
+    drop(peer);
+    term.wait_for("You win: raw disconnected.");
+    term.send(b"q\n");
+    assert_eq!(term.wait_exit(), 0);
+    let raw = term.raw();
+    assert!(
+        !raw.contains(&0x1b),
+        "an escape byte in {:?}",
+        String::from_utf8_lossy(&raw)
+    );
+}
+
+/// With --plain at a terminal, what was typed but not entered when the
+/// client exits is thrown away: the shell after it reads only what is
+/// typed for it.
+#[test]
+fn nothing_typed_leaks_into_the_shell() {
+    let server = Server::start(&[]);
+    let port = server.port.to_string();
+    let script = format!("{CLIENT} --plain; echo EXIT=$?; IFS= read -r line; echo \"GOT=[$line]\"");
+    let env = [
+        ("HOST", "127.0.0.1"),
+        ("PORT", port.as_str()),
+        ("TTT_NAME", "tty"),
+        ("TERM", "xterm"),
+    ];
+    let mut term = Terminal::shell(&script, &env, 80, 24);
+    let mut peer = opponent(&server, &term);
+    term.wait_for("Type 1-9, or q to leave:");
+    term.send(b"5\n");
+    peer.expect("BOARD ....X.... O");
+    // Typed, not entered, when the game ends and the client leaves.
+    term.send(b"abc");
+    std::thread::sleep(Duration::from_millis(100));
+    drop(peer);
+    term.wait_for("You win: raw disconnected.");
+    // Lost in line: stop the server, and the client exits.
+    drop(server);
+    term.wait_for("EXIT=1");
+    term.send(b"xyz\n");
+    term.wait_for("GOT=[xyz]");
+    assert_eq!(term.wait_exit(), 0);
 }

@@ -8,6 +8,8 @@
 //!   every wait, from `127.0.0.1` or any other loopback address
 //!   ([`Peer::connect_from`]), to model players on different machines;
 //! - [`proc`]: readings from `/proc` (descriptors, memory, CPU time);
+//! - [`Terminal`] (Unix): a program in a real pseudo-terminal of a given
+//!   size, its output turned into a screen by a terminal emulator;
 //! - [`wait_until`], [`random_bytes`], [`play`].
 //!
 //! Every wait is bounded: a missing line fails the test after
@@ -17,10 +19,14 @@ mod binaries;
 mod peer;
 pub mod proc;
 mod server;
+#[cfg(unix)]
+mod terminal;
 
 pub use binaries::{binary, profile_dir};
 pub use peer::{LINE_TIMEOUT, Peer, connect_from};
 pub use server::Server;
+#[cfg(unix)]
+pub use terminal::Terminal;
 
 use std::time::{Duration, Instant};
 

@@ -1,65 +1,66 @@
-//! Every screen of the session, driven by hand: server lines, typed lines,
-//! Ctrl-D and Ctrl-C, and time, with no socket and no sleep.
+//! The session, driven by hand: server lines, acts, Ctrl-D and Ctrl-C, and
+//! time, with no socket, no sleep and no terminal. What it shows is typed
+//! values ([`Show`], [`View`]); the notes are read as the sentences they
+//! say, which contain no escape codes (checked in [`Harness::notes`]).
 
 use super::*;
 
 /// A session for ann, with what it shows and sends collected.
 struct Harness {
-    session: Session<Vec<u8>>,
+    session: Session,
     now: Instant,
-    /// How much of the screen was already read.
-    read: usize,
+    shown: Vec<Show>,
     sent: Vec<String>,
     exit: Option<Exit>,
 }
 
+fn options(keyboard: bool) -> Options {
+    Options {
+        keyboard,
+        live_clock: keyboard,
+        version: Version::V2,
+        computer: None,
+    }
+}
+
 impl Harness {
-    fn new(interactive: bool) -> Harness {
-        Harness::wanting(interactive, None)
+    fn new(keyboard: bool) -> Harness {
+        Harness::with(options(keyboard))
     }
 
-    /// A session that asked for the computer at `level` (`--computer`).
-    fn wanting(interactive: bool, level: Option<Level>) -> Harness {
+    fn with(options: Options) -> Harness {
         let now = Instant::now();
-        let session = Session::new(
-            Vec::new(),
-            Style { color: false },
-            interactive,
-            "ann".parse().expect("name"),
-            ttt_protocol::Version::V2,
-            Timings::default(),
-            now,
-        )
-        .wants_computer(level);
+        let name = "ann".parse().expect("name");
         Harness {
-            session,
+            session: Session::new(name, options, Timings::default(), now),
             now,
-            read: 0,
+            shown: Vec::new(),
             sent: Vec::new(),
             exit: None,
         }
     }
 
     /// At a keyboard, greeted, playing X against bob with a 120 s clock,
-    /// on the empty board; the screen so far is read.
+    /// on the empty board; what it showed so far is read.
     fn playing_x() -> Harness {
         let mut h = Harness::new(true);
         h.server("WELCOME 1 ttt-server");
         h.server("HELLO 2 ann");
         h.server("START X bob 120");
         h.server("BOARD ......... X - 120");
-        h.screen();
+        h.shown.clear();
         h.sent.clear();
         h
     }
 
     /// As [`Harness::playing_x`], after winning the game: offered a
-    /// rematch with 120 s to answer (the screen left unread).
+    /// rematch with 120 s to answer.
     fn offered_rematch() -> Harness {
         let mut h = Harness::playing_x();
         h.server("BOARD XXXOO.... - 3 -");
         h.server("RESULT WIN LINE 1 2 3");
         h.server("REMATCH 120");
+        h.shown.clear();
         h
     }
 
@@ -68,16 +69,16 @@ impl Harness {
     fn declined(&mut self) {
         assert_eq!(self.sent(), ["NO"]);
         self.server("BYE you declined the rematch; goodbye");
-        let screen = self.screen();
-        assert!(
-            screen.contains("You declined the rematch. Thanks for playing!"),
-            "{screen}"
+        assert_eq!(
+            self.notes(),
+            ["You declined the rematch. Thanks for playing, ann!"]
         );
         assert_eq!(self.exit, Some(Exit::Done));
     }
 
     fn step(&mut self, step: Step) {
         self.sent.extend(step.send.iter().map(ToString::to_string));
+        self.shown.extend(step.show);
         if step.exit.is_some() {
             assert!(self.exit.is_none(), "exited twice");
             self.exit = step.exit;
@@ -94,8 +95,9 @@ impl Harness {
         self.event(Event::Server(msg));
     }
 
+    /// A line the player typed, as an act.
     fn typed(&mut self, line: &str) {
-        self.event(Event::Input(line.to_owned()));
+        self.event(Event::Act(Act::from_line(line)));
     }
 
     /// Moves the clock on and ticks at every deadline on the way.
@@ -112,32 +114,58 @@ impl Harness {
         self.now = end;
     }
 
-    /// What was shown since the last call.
-    fn screen(&mut self) -> String {
-        let all = self.session.screen();
-        let new = String::from_utf8_lossy(&all[self.read..]).into_owned();
-        self.read = all.len();
-        new
+    /// What was shown since the last look.
+    fn shown(&mut self) -> Vec<Show> {
+        std::mem::take(&mut self.shown)
+    }
+
+    /// The notes shown since the last look, as sentences (everything else
+    /// shown is dropped).
+    fn notes(&mut self) -> Vec<String> {
+        let view = self.session.view();
+        let notes: Vec<String> = self
+            .shown()
+            .into_iter()
+            .filter_map(|s| match s {
+                Show::Note(note) => Some(note.sentence(&view)),
+                _ => None,
+            })
+            .collect();
+        for note in &notes {
+            assert!(!note.contains('\x1b'), "an escape code in {note:?}");
+        }
+        notes
     }
 
     fn sent(&mut self) -> Vec<String> {
         std::mem::take(&mut self.sent)
     }
+
+    fn ask(&self) -> Option<Ask> {
+        self.session.view().ask
+    }
+
+    fn game(&self) -> Game {
+        self.session.view().game.expect("a game")
+    }
+}
+
+fn cell(n: u8) -> ttt_protocol::Cell {
+    ttt_protocol::Cell::new(n).expect("a cell")
 }
 
 #[test]
 fn the_handshake_asks_for_version_2_and_takes_the_name_given() {
     let mut h = Harness::new(true);
+    assert_eq!(h.session.view().stage, Stage::Connecting);
     h.server("WELCOME 1 ttt-server; to play, type: play <your-name>");
     assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
     h.server("HELLO 2 ann-2");
     assert_eq!(
-        h.screen(),
-        "The name ann is taken here; you play as ann-2.\n"
+        h.notes(),
+        ["The name ann is taken here; you play as ann-2."]
     );
-    h.server("START O bob 120");
-    h.server("BOARD ......... X - 120");
-    assert!(h.screen().contains("ann-2 (O) vs bob (X)"));
+    assert_eq!(h.session.view().me.as_str(), "ann-2");
 }
 
 #[test]
@@ -159,27 +187,36 @@ fn an_older_server_refusing_version_2_is_reported_for_a_retry() {
 }
 
 #[test]
-fn the_queue_notice_says_the_place_at_once() {
+fn a_silent_server_is_said_to_be_busy_once() {
+    let mut h = Harness::new(true);
+    h.advance(Duration::from_millis(2900));
+    assert!(h.notes().is_empty());
+    h.advance(Duration::from_secs(60));
+    assert_eq!(h.notes(), [ttt_protocol::words::unseen_in_queue()]);
+}
+
+#[test]
+fn the_place_in_line_is_said_and_shown() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
     h.sent();
     h.server("WAIT 1 OPEN");
-    assert_eq!(h.screen(), "Waiting for an opponent... (q to leave)\n");
+    assert_eq!(h.notes(), ["Waiting for an opponent..."]);
     h.server("WAIT 3 GAME");
     assert_eq!(
-        h.screen(),
-        "A game is being played; you are number 3 in line, 2 players ahead of you. (q to leave)\n"
+        h.notes(),
+        ["A game is being played; you are number 3 in line, 2 players ahead of you."]
     );
-    h.server("WAIT 1 GAME");
-    assert_eq!(
-        h.screen(),
-        "A game is being played; you play next. (q to leave)\n"
-    );
+    let place = Place {
+        place: 3,
+        game_on: true,
+    };
+    assert_eq!(h.session.view().stage, Stage::Waiting(Some(place)));
     // Leaving the line needs no confirmation.
     h.typed("q");
     assert_eq!(h.sent(), ["QUIT"]);
-    assert_eq!(h.screen(), "You left the line.\n");
+    assert_eq!(h.notes(), ["You left the line."]);
     assert_eq!(h.exit, Some(Exit::Done));
 }
 
@@ -188,57 +225,64 @@ fn a_game_names_every_move_and_marks_the_last() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
-    h.sent();
     h.server("START X bob 120");
-    let start = h.screen();
-    assert!(
-        start.contains(
-            "Game on against bob: you are X, bob is O; you move first. Each move has 120 s."
-        ),
-        "{start}"
+    assert_eq!(
+        h.notes(),
+        ["Game on against bob: you are X, bob is O; you move first. Each move has 120 s."]
     );
     h.server("BOARD ......... X - 120");
-    let screen = h.screen();
-    assert!(screen.contains("ann (X) vs bob (O)\n"), "{screen}");
-    assert!(
-        screen.ends_with("[120 s left for your move]\nYour move (1-9, q to leave): "),
-        "{screen}"
-    );
-    // `move 5` is a move too, as on the wire.
+    assert_eq!(h.shown(), [Show::Board, Show::Ask]);
+    assert_eq!(h.ask(), Some(Ask::Move));
+    let clock = h.session.view().clock.expect("a clock");
+    assert_eq!(clock.whose, Whose::Mine);
+    assert_eq!(clock.left(h.now), Duration::from_secs(120));
+    // `move 5` is a move too, as on the wire; sent, the question closes.
     h.typed("move 5");
-    assert_eq!(h.sent(), ["MOVE 5"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "MOVE 5"]);
+    assert_eq!(h.shown(), [Show::Ask]);
+    assert_eq!(h.ask(), None);
     h.server("BOARD ....X.... O 5 120");
-    let screen = h.screen();
-    assert!(screen.starts_with("You took 5.\n"), "{screen}");
-    assert!(screen.contains(" 4 |[X]| 6 "), "{screen}");
-    assert!(
-        screen.ends_with("Waiting for bob (O): 120 s left\n"),
-        "{screen}"
-    );
+    assert_eq!(h.notes(), ["You took 5."]);
+    let game = h.game();
+    assert_eq!((game.last, game.turn), (Some(cell(5)), Some(Mark::O)));
+    assert_eq!(h.session.view().clock.map(|c| c.whose), Some(Whose::Theirs));
     h.server("BOARD O...X.... X 1 120");
-    let screen = h.screen();
-    assert!(screen.starts_with("bob took 1.\n"), "{screen}");
-    assert!(screen.contains("[O]| 2 | 3 "), "{screen}");
-    assert!(screen.contains(" 4 | X | 6 "), "{screen}");
+    assert_eq!(h.notes(), ["bob took 1."]);
+    assert_eq!(h.game().last, Some(cell(1)));
 }
 
 #[test]
-fn the_score_stays_in_the_header() {
+fn the_score_is_always_true_and_kept_for_a_rematch_only() {
     let mut h = Harness::playing_x();
+    assert_eq!(h.game().score, Score::default());
     h.typed("5");
     h.server("BOARD ....X.... - 5 -");
     h.server("RESULT WIN FORFEIT QUIT");
+    assert_eq!(h.game().score, Score::default());
     h.server("SCORE 1 0 0");
-    let screen = h.screen();
-    assert!(screen.contains("You win: bob left the game."), "{screen}");
-    assert!(screen.contains("Score: you 1, bob 0, ties 0."), "{screen}");
-    h.server("START O bob 120");
-    h.server("BOARD ......... X - 120");
-    let screen = h.screen();
-    assert!(
-        screen.contains("ann (O) vs bob (X)   score: you 1, bob 0, ties 0"),
-        "{screen}"
+    assert_eq!(
+        h.notes(),
+        [
+            "You took 5.",
+            "You win: bob left the game.",
+            "Score: you 1, bob 0, ties 0."
+        ]
     );
+    let one_up = Score {
+        wins: 1,
+        losses: 0,
+        ties: 0,
+    };
+    assert_eq!(h.game().score, one_up);
+    // The rematch keeps the table's score...
+    h.server("REMATCH 120");
+    h.typed("y");
+    h.server("START O bob 120");
+    assert_eq!(h.game().score, one_up);
+    // ...a new opponent starts at nothing.
+    h.server("WAIT 1 OPEN");
+    h.server("START X carol 120");
+    assert_eq!(h.game().score, Score::default());
 }
 
 #[test]
@@ -246,19 +290,29 @@ fn nothing_is_decided_here_a_refused_move_is_the_servers_word() {
     let mut h = Harness::playing_x();
     h.typed("five");
     assert!(h.sent().is_empty());
-    assert!(h.screen().starts_with("Type the number of an empty cell"));
+    assert_eq!(h.notes(), [ttt_protocol::words::type_a_cell()]);
     h.typed("5");
     assert_eq!(h.sent(), ["MOVE 5"]);
     h.server("ERR OCCUPIED cell 5 is taken by O");
-    let screen = h.screen();
-    assert!(
-        screen.starts_with("Server: cell 5 is taken by O\n"),
-        "{screen}"
-    );
-    assert!(
-        screen.ends_with("Your move (1-9, q to leave): "),
-        "{screen}"
-    );
+    assert_eq!(h.notes(), ["Server: cell 5 is taken by O"]);
+    // Asked again.
+    assert_eq!(h.ask(), Some(Ask::Move));
+}
+
+#[test]
+fn a_cell_out_of_turn_is_not_kept_for_later() {
+    let mut h = Harness::playing_x();
+    h.typed("5");
+    h.server("BOARD ....X.... O 5 120");
+    h.sent();
+    h.shown();
+    h.typed("7");
+    assert!(h.sent().is_empty());
+    assert_eq!(h.notes(), ["Not your turn yet: waiting for bob."]);
+    h.server("BOARD O...X.... X 1 120");
+    // Our turn now, and nothing was sent for the 7.
+    assert!(h.sent().is_empty());
+    assert_eq!(h.ask(), Some(Ask::Move));
 }
 
 #[test]
@@ -266,28 +320,28 @@ fn q_asks_once_and_the_question_survives_the_opponents_move() {
     let mut h = Harness::playing_x();
     h.typed("5");
     h.server("BOARD ....X.... O 5 120");
-    h.screen();
     h.sent();
     h.typed("q");
-    let question = "Leave this game? bob wins by forfeit. (y/n, Ctrl-C again leaves now): ";
-    assert!(h.screen().ends_with(question));
+    let leave = Some(Ask::Leave {
+        opponent: "bob".parse().expect("name"),
+    });
+    assert_eq!(h.ask(), leave);
     h.server("BOARD O...X.... X 1 120");
-    let screen = h.screen();
-    assert!(screen.contains("bob took 1."), "{screen}");
-    assert!(screen.ends_with(question), "{screen}");
+    assert_eq!(h.ask(), leave);
+    // The clock ticks on under the question.
+    h.advance(Duration::from_secs(3));
+    assert_eq!(h.ask(), leave);
     // The y is the question's answer, not a move.
     h.typed("y");
     assert_eq!(h.sent(), ["QUIT"]);
+    assert_eq!(h.session.view().stage, Stage::Leaving);
     h.server("BOARD O...X.... - - -");
     h.server("RESULT LOSE FORFEIT QUIT");
     h.server("SCORE 0 1 0");
+    h.shown();
     h.server("BYE goodbye");
-    let screen = h.screen();
-    assert!(
-        screen.contains("You left; bob wins by forfeit."),
-        "{screen}"
-    );
-    assert!(!screen.contains("Server: goodbye"), "{screen}");
+    // The goodbye is not news: we left.
+    assert!(h.notes().is_empty());
     assert_eq!(h.exit, Some(Exit::Done));
 }
 
@@ -295,14 +349,13 @@ fn q_asks_once_and_the_question_survives_the_opponents_move() {
 fn no_to_the_question_plays_on() {
     let mut h = Harness::playing_x();
     h.event(Event::InputEnd);
-    assert!(h.screen().contains("Leave this game?"));
+    assert!(matches!(h.ask(), Some(Ask::Leave { .. })));
+    h.typed("5");
+    assert!(h.sent().is_empty());
+    assert_eq!(h.notes(), ["Please answer y or n."]);
     h.typed("n");
-    let screen = h.screen();
-    assert!(screen.starts_with("Playing on.\n"), "{screen}");
-    assert!(
-        screen.ends_with("Your move (1-9, q to leave): "),
-        "{screen}"
-    );
+    assert_eq!(h.notes(), ["Playing on."]);
+    assert_eq!(h.ask(), Some(Ask::Move));
     h.typed("5");
     assert_eq!(h.sent(), ["MOVE 5"]);
 }
@@ -311,11 +364,11 @@ fn no_to_the_question_plays_on() {
 fn ctrl_c_asks_and_a_second_leaves_at_once() {
     let mut h = Harness::playing_x();
     h.event(Event::Interrupt);
-    assert!(h.screen().contains("Leave this game?"));
+    assert!(matches!(h.ask(), Some(Ask::Leave { .. })));
     assert!(h.sent().is_empty());
     h.event(Event::Interrupt);
     assert_eq!(h.sent(), ["QUIT"]);
-    assert!(h.screen().contains("You left; bob wins by forfeit."));
+    assert_eq!(h.notes(), ["You left; bob wins by forfeit."]);
     assert_eq!(h.exit, Some(Exit::Interrupted));
 }
 
@@ -335,92 +388,87 @@ fn a_silent_server_after_quit_is_left_after_the_quit_wait() {
     h.typed("q");
     h.typed("y");
     assert_eq!(h.sent(), ["QUIT"]);
-    h.screen();
+    h.shown();
     h.advance(Duration::from_millis(1400));
     assert_eq!(h.exit, None);
     h.advance(Duration::from_millis(200));
     assert_eq!(h.exit, Some(Exit::Done));
-    assert_eq!(h.screen(), "(no answer from the server; leaving anyway)\n");
+    assert_eq!(h.notes(), ["No answer from the server; leaving anyway."]);
 }
 
 #[test]
 fn the_rematch_counts_down_and_the_decliner_is_told() {
     let mut h = Harness::offered_rematch();
-    let screen = h.screen();
-    assert!(
-        screen.ends_with("[120 s left to answer]\nPlay again, marks swapped? (y/n): "),
-        "{screen}"
-    );
+    assert_eq!(h.ask(), Some(Ask::Rematch));
+    let clock = h.session.view().clock.expect("a clock");
+    assert_eq!(clock.whose, Whose::Answer);
     h.advance(Duration::from_secs(1));
-    assert_eq!(
-        h.screen(),
-        "\x1b7\x1b[1A\r\x1b[2K[119 s left to answer]\x1b8"
-    );
+    assert_eq!(h.shown(), [Show::Clock]);
+    assert_eq!(clock.left(h.now), Duration::from_secs(119));
     h.typed("n");
     h.declined();
 }
 
 #[test]
+fn a_live_clock_ticks_on_each_second_and_only_then() {
+    let mut h = Harness::playing_x();
+    h.advance(Duration::from_millis(999));
+    assert!(h.shown().is_empty());
+    h.advance(Duration::from_millis(1));
+    assert_eq!(h.shown(), [Show::Clock]);
+    h.advance(Duration::from_secs(10));
+    assert_eq!(h.shown(), vec![Show::Clock; 10]);
+    // A transcript has no live clock: time passing shows nothing.
+    let mut h = Harness::with(Options {
+        live_clock: false,
+        ..options(true)
+    });
+    h.server("WELCOME 1 ttt-server");
+    h.server("START X bob 120");
+    h.server("BOARD ......... X - 120");
+    h.shown();
+    h.advance(Duration::from_secs(5));
+    assert!(h.shown().is_empty());
+    h.server("CLOCK 10 X");
+    assert_eq!(h.notes(), ["Hurry: 10 s left for your move!"]);
+}
+
+#[test]
 fn an_expired_offer_is_said_plainly() {
     let mut h = Harness::offered_rematch();
-    h.screen();
     h.server("BYE you did not answer the rematch offer in time; goodbye");
     assert_eq!(
-        h.screen(),
-        "\nServer: you did not answer the rematch offer in time; goodbye\n"
+        h.notes(),
+        ["Server: you did not answer the rematch offer in time; goodbye"]
     );
 }
 
 #[test]
-fn the_opponents_clock_is_shown_and_redrawn() {
+fn the_opponents_clock_warning_names_them() {
     let mut h = Harness::playing_x();
     h.typed("5");
     h.server("BOARD ....X.... O 5 120");
-    h.screen();
-    h.advance(Duration::from_secs(2));
-    assert_eq!(
-        h.screen(),
-        "\x1b7\x1b[1A\r\x1b[2KWaiting for bob (O): 119 s left\x1b8\
-         \x1b7\x1b[1A\r\x1b[2KWaiting for bob (O): 118 s left\x1b8"
-    );
+    h.shown();
     h.server("CLOCK 30 O");
-    assert_eq!(h.screen(), "bob has 30 s left to move.\n");
+    assert_eq!(h.notes(), ["bob has 30 s left to move."]);
+    let clock = h.session.view().clock.expect("a clock");
+    assert_eq!(
+        (clock.whose, clock.left(h.now)),
+        (Whose::Theirs, Duration::from_secs(30))
+    );
 }
 
 #[test]
-fn piped_the_clock_is_told_in_lines_and_nothing_is_redrawn() {
+fn an_ended_script_leaves_with_a_word() {
     let mut h = Harness::new(false);
     h.server("WELCOME 1 ttt-server");
     h.server("START X bob 120");
     h.server("BOARD ......... X - 120");
-    let screen = h.screen();
-    assert!(screen.contains("(120 s to move)\n"), "{screen}");
-    h.advance(Duration::from_secs(5));
-    assert_eq!(h.screen(), "");
-    h.server("CLOCK 10 X");
-    assert!(h.screen().contains("Hurry: 10 s left for your move"));
-}
-
-#[test]
-fn a_script_answers_in_order_and_leaves_when_its_input_ends() {
-    let mut h = Harness::new(false);
-    h.server("WELCOME 1 ttt-server");
-    h.typed("5");
-    h.typed("y");
+    h.sent();
+    h.shown();
     h.event(Event::InputEnd);
-    h.server("START X bob 120");
-    h.server("BOARD ......... X - 120");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "MOVE 5"]);
-    h.server("BOARD XXXOO.... - 3 -");
-    h.server("RESULT WIN LINE 1 2 3");
-    h.server("REMATCH 120");
-    assert_eq!(h.sent(), ["YES"]);
-    h.server("START O bob 120");
-    h.server("BOARD ......... X - 120");
-    h.server("BOARD X........ O 1 120");
-    // Input has ended: at the next question, the script leaves.
     assert_eq!(h.sent(), ["QUIT"]);
-    assert!(h.screen().contains("(end of input: leaving)"));
+    assert_eq!(h.notes(), ["End of input: leaving."]);
 }
 
 #[test]
@@ -429,65 +477,66 @@ fn a_version_1_server_still_gets_every_move_named() {
     h.server("WELCOME 1 ttt-server");
     h.server("START X bob");
     h.server("BOARD ......... X");
+    assert_eq!(h.session.view().clock, None);
     h.typed("5");
     h.server("BOARD ....X.... O");
-    let screen = h.screen();
-    assert!(screen.contains("You took 5."), "{screen}");
-    assert!(!screen.contains(" s left"), "{screen}");
+    assert_eq!(h.notes()[1..], ["You took 5."]);
     h.server("BOARD O...X.... X");
-    assert!(h.screen().contains("bob took 1."));
+    assert_eq!(h.notes(), ["bob took 1."]);
     // Version 1's CLOCK is the mover's.
     h.server("CLOCK 30");
-    assert!(h.screen().contains("Hurry: 30 s left"));
+    assert_eq!(h.notes(), ["Hurry: 30 s left for your move!"]);
 }
 
 #[test]
 fn ctrl_d_at_the_rematch_question_declines_and_says_so() {
     let mut h = Harness::offered_rematch();
-    h.screen();
     h.event(Event::InputEnd);
     h.declined();
 }
 
 #[test]
 fn the_computer_is_asked_for_when_the_server_offers_it() {
-    let mut h = Harness::wanting(false, Some(Level::Perfect));
+    let mut h = Harness::with(Options {
+        computer: Some(Level::Perfect),
+        ..options(false)
+    });
     h.server("WELCOME 1 ttt-server");
     assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
     h.server("HELLO 2 ann computer stay");
     assert_eq!(h.sent(), ["COMPUTER perfect"]);
-    h.server("START X computer-perfect 120");
-    assert!(h.screen().contains("Game on against computer-perfect"));
 }
 
 #[test]
 fn a_server_without_a_computer_is_said_so() {
-    let mut h = Harness::wanting(true, Some(Level::Easy));
+    let mut h = Harness::with(Options {
+        computer: Some(Level::Easy),
+        ..options(true)
+    });
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
     assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
-    assert!(h.screen().contains("This server has no computer opponent"));
+    assert_eq!(h.notes(), [ttt_protocol::words::no_computer()]);
 }
 
-/// Waiting alone at a keyboard, the player is offered the computer after
-/// a while, and `c perfect` asks for it.
+/// Waiting alone at a keyboard, the computer can be asked for at once and
+/// is offered after a while; `c perfect` asks for it.
 #[test]
 fn waiting_alone_the_computer_is_offered() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann computer stay");
     h.server("WAIT 1 OPEN");
+    assert_eq!(h.ask(), Some(Ask::Computer));
     h.sent();
-    h.screen();
+    h.shown();
     h.advance(Duration::from_millis(4900));
-    assert_eq!(h.screen(), "");
+    assert!(h.notes().is_empty());
     h.advance(Duration::from_millis(100));
-    assert!(
-        h.screen()
-            .starts_with("No opponent yet: type c to play the computer")
-    );
+    assert_eq!(h.notes(), [ttt_protocol::words::computer_offer()]);
     h.typed("c genius");
     assert!(h.sent().is_empty());
+    assert_eq!(h.notes(), [ttt_protocol::words::nothing_to_answer()]);
     h.typed("c perfect");
     assert_eq!(h.sent(), ["COMPUTER perfect"]);
     h.typed("c");
@@ -501,14 +550,16 @@ fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann computer stay");
     h.server("WAIT 2 GAME");
+    assert_eq!(h.ask(), None);
     h.advance(Duration::from_secs(60));
-    assert!(!h.screen().contains("No opponent yet"));
+    assert!(h.notes().iter().all(|n| !n.starts_with("No opponent yet")));
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
     h.server("WAIT 1 OPEN");
+    assert_eq!(h.ask(), None);
     h.advance(Duration::from_secs(60));
-    assert!(!h.screen().contains("No opponent yet"));
+    assert!(h.notes().iter().all(|n| !n.starts_with("No opponent yet")));
     h.typed("c");
     assert!(h.sent().iter().all(|m| m != "COMPUTER"));
 }
@@ -519,36 +570,33 @@ fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
 #[test]
 fn with_stay_the_client_waits_on_and_answers_rejoin() {
     let mut h = Harness::offered_rematch();
-    h.screen();
     h.server("LEFT bob DECLINED");
     h.server("WAIT 1 OPEN");
-    let screen = h.screen();
-    assert!(screen.contains("bob declined the rematch."), "{screen}");
-    assert!(
-        screen.contains("Waiting for your next opponent"),
-        "{screen}"
+    assert_eq!(
+        h.notes(),
+        [
+            "bob declined the rematch.",
+            "Waiting for your next opponent..."
+        ]
     );
-    assert!(!screen.contains("Play again"), "{screen}");
+    assert_eq!(h.ask(), None);
     assert_eq!(h.exit, None);
     h.server("START X carol 120");
     h.server("BOARD ......... X - 120");
+    h.shown();
     h.server("LINE 1 dave");
-    assert!(
-        h.screen()
-            .contains("dave is waiting to play: winner stays on, no rematch."),
+    assert_eq!(
+        h.notes(),
+        ["dave is waiting to play: winner stays on, no rematch."]
     );
     h.server("BOARD XXXOO.... - 3 -");
     h.server("RESULT LOSE LINE 1 2 3");
     h.server("REJOIN 120");
-    let screen = h.screen();
-    assert!(
-        screen.contains("Join the back of the line to play again? (y/n): "),
-        "{screen}"
-    );
+    assert_eq!(h.ask(), Some(Ask::Rejoin));
     h.typed("y");
     assert_eq!(h.sent(), ["YES"]);
     h.server("WAIT 2 GAME");
-    assert!(h.screen().contains("number 2 in line"));
+    assert_eq!(h.ask(), None);
     // Asked again later, a no leaves.
     h.server("REJOIN -");
     h.typed("n");
@@ -557,25 +605,66 @@ fn with_stay_the_client_waits_on_and_answers_rejoin() {
     assert_eq!(h.exit, Some(Exit::Done));
 }
 
-/// Lines a script piped ahead are handed on when the session ends early
-/// (an older server refused version 2): the next session plays them.
+/// Whatever the player does, at whatever moment, the session answers with
+/// at most one exit, never sends a move out of turn, and never panics.
 #[test]
-fn unused_piped_lines_are_handed_on() {
-    let mut h = Harness::new(false);
-    h.typed("5");
-    h.typed("9");
-    h.event(Event::InputEnd);
-    h.server("WELCOME 1 old-server");
-    h.server("ERR NOPROTO client speaks protocol 2, server speaks 1");
-    assert_eq!(h.exit, Some(Exit::OlderServer));
-    let unused = h.session.unused_input();
-    let lines: Vec<String> = unused
-        .iter()
-        .map(|e| match e {
-            Event::Input(line) => line.clone(),
-            Event::InputEnd => "<end>".to_owned(),
-            other => format!("{other:?}"),
-        })
-        .collect();
-    assert_eq!(lines, ["5", "9", "<end>"]);
+fn any_act_at_any_moment_is_safe() {
+    let acts = [
+        Act::Cell(cell(5)),
+        Act::Yes,
+        Act::No,
+        Act::Leave,
+        Act::Computer(None),
+        Act::Unknown("x".into()),
+        Act::Nothing,
+    ];
+    let scripts: [&[&str]; 5] = [
+        &["WELCOME 1 ttt-server"],
+        &[
+            "WELCOME 1 ttt-server",
+            "HELLO 2 ann computer",
+            "WAIT 1 OPEN",
+        ],
+        &[
+            "WELCOME 1 ttt-server",
+            "START O bob 120",
+            "BOARD ......... X - 120",
+        ],
+        &[
+            "WELCOME 1 ttt-server",
+            "START X bob 120",
+            "BOARD XXXOO.... - 3 -",
+            "REMATCH 120",
+        ],
+        &["WELCOME 1 ttt-server", "START X bob 120", "REJOIN 30"],
+    ];
+    for script in scripts {
+        for keyboard in [true, false] {
+            for act in &acts {
+                let mut h = Harness::new(keyboard);
+                for line in script {
+                    h.server(line);
+                }
+                let moving = h.ask() == Some(Ask::Move);
+                h.sent();
+                h.event(Event::Act(act.clone()));
+                let sent = h.sent();
+                if !moving {
+                    assert!(
+                        sent.iter().all(|m| !m.starts_with("MOVE")),
+                        "{script:?} {act:?}: {sent:?}"
+                    );
+                }
+                for _ in 0..2 {
+                    if h.exit.is_none() {
+                        h.event(Event::Interrupt);
+                    }
+                }
+                if h.exit.is_none() {
+                    h.advance(Duration::from_secs(5));
+                }
+                assert!(h.exit.is_some(), "{script:?} {act:?}: Ctrl-C twice leaves");
+            }
+        }
+    }
 }

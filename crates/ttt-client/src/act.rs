@@ -1,0 +1,97 @@
+//! What the player means: an [`Act`], whichever way it was typed.
+//!
+//! At the full-screen board a key is an act (`5`, `y`, `q`, an arrow and
+//! Enter, a click: see `keys.rs`); in the plain transcript and from a
+//! script, a typed line is ([`Act::from_line`]). The session sees only
+//! acts, so it has one rule for every way of playing.
+
+use ttt_protocol::{Cell, Level};
+
+/// Something the player did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    /// Play this cell (or, at the board, also: select and play).
+    Cell(Cell),
+    /// Yes to the question.
+    Yes,
+    /// No to the question.
+    No,
+    /// Leave: `q`. In a running game it asks first.
+    Leave,
+    /// Play the computer, at this level (`None`: the server's default).
+    Computer(Option<Level>),
+    /// What the player typed means nothing the client knows.
+    Unknown(String),
+    /// An empty line: nothing.
+    Nothing,
+}
+
+impl Act {
+    /// A typed line as an act: `5`, `move 5`, `y`/`yes`, `n`/`no`,
+    /// `q`/`quit`, `c`/`computer` with a level, in any case.
+    ///
+    /// ```
+    /// use ttt_client::act::Act;
+    /// assert_eq!(Act::from_line(" Move 5 "), Act::Cell(ttt_protocol::Cell::new(5).unwrap()));
+    /// assert_eq!(Act::from_line("Y"), Act::Yes);
+    /// ```
+    pub fn from_line(line: &str) -> Act {
+        let word = line.trim().to_ascii_lowercase();
+        let mut words = word.split_whitespace();
+        let (first, second, third) = (words.next(), words.next(), words.next());
+        match (first, second, third) {
+            (None, _, _) => Act::Nothing,
+            (Some("y" | "yes"), None, _) => Act::Yes,
+            (Some("n" | "no"), None, _) => Act::No,
+            (Some("q" | "quit"), None, _) => Act::Leave,
+            (Some("c" | "computer"), None, _) => Act::Computer(None),
+            (Some("c" | "computer"), Some(level), None) => match level.parse() {
+                Ok(level) => Act::Computer(Some(level)),
+                Err(_) => Act::Unknown(line.trim().to_owned()),
+            },
+            (Some("move"), Some(cell), None) | (Some(cell), None, _) => cell
+                .parse::<u8>()
+                .ok()
+                .and_then(Cell::new)
+                .map_or_else(|| Act::Unknown(line.trim().to_owned()), Act::Cell),
+            _ => Act::Unknown(line.trim().to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_lines_are_acts() {
+        let cell = |n| Act::Cell(Cell::new(n).expect("cell"));
+        assert_eq!(Act::from_line("5"), cell(5));
+        assert_eq!(Act::from_line("move 9"), cell(9));
+        assert_eq!(Act::from_line("MOVE 1"), cell(1));
+        assert_eq!(Act::from_line("yes"), Act::Yes);
+        assert_eq!(Act::from_line("n"), Act::No);
+        assert_eq!(Act::from_line("Quit"), Act::Leave);
+        assert_eq!(Act::from_line("c"), Act::Computer(None));
+        assert_eq!(
+            Act::from_line("computer perfect"),
+            Act::Computer(Some(Level::Perfect))
+        );
+        assert_eq!(Act::from_line("  "), Act::Nothing);
+        for junk in [
+            "0",
+            "10",
+            "five",
+            "move",
+            "move 5 6",
+            "c genius",
+            "yes please",
+        ] {
+            assert_eq!(
+                Act::from_line(junk),
+                Act::Unknown(junk.to_owned()),
+                "{junk}"
+            );
+        }
+    }
+}
