@@ -123,13 +123,15 @@ alice_wins
 expect bob "Play again" 5
 type bob y
 t=$(now); cut a drop
-expect bob "Server: alice left; thanks for playing" "$BOUND"
+# Feature stay: bob is told, and goes back to the front of the line.
+expect bob "alice left." "$BOUND"
 noticed "$t" "bob was told alice left"
+expect bob "Waiting for your next opponent" 2
 end
 
 begin "a queued player's machine vanishes: the line moves on"
 seat_alice_and_bob
-player carol c; expect carol "you are next in line" 5
+player carol c; expect carol "you play next" 5
 t=$(now); cut c down
 expect server.err "no answer from its machine" "$BOUND"
 noticed "$t" "the server dropped carol from the queue"
