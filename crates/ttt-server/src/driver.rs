@@ -26,9 +26,11 @@
 //! lingering included, so the driver keeps within a budget
 //! ([`crate::descriptors`]): at most [`MAX_LINGERING`] closes linger (and
 //! [`MAX_LINGERING_PER_MACHINE`] from one machine), the rest close at once;
-//! and when the budget is full, a lingering close or a greeting connection
-//! makes room before the next `accept`, so the listener always has a
-//! descriptor for a newcomer.
+//! and when the budget is full, a lingering close makes room before the
+//! next `accept`, or a greeting connection once a newcomer is accepted (the
+//! reserve lends it the descriptor meanwhile), so the listener always has a
+//! descriptor for a newcomer and nobody is closed for a backlog that turned
+//! out empty.
 
 use std::collections::HashMap;
 use std::io;
@@ -289,7 +291,11 @@ impl Server {
             if self.listener.is_none() {
                 return;
             }
-            if self.conns.len() >= self.budget && !self.make_room(now) {
+            let full = self.conns.len() >= self.budget;
+            if full && !self.lingering.is_empty() {
+                // A lingering close costs nobody anything: cut it first.
+                self.make_room(now);
+            } else if full && !self.lobby.can_make_room() {
                 // Every connection is a player: wait for one to leave, as
                 // when the process is out of descriptors.
                 if !std::mem::replace(&mut self.out_of_fds, true) {
@@ -306,7 +312,17 @@ impl Server {
                 return;
             };
             match listener.accept() {
-                Ok((stream, peer)) => self.admit(stream, peer, now),
+                Ok((stream, peer)) => {
+                    // Room is made once a newcomer is in hand, from the
+                    // descriptors kept in reserve: made before `accept`,
+                    // it would close a greeting connection for a backlog
+                    // that may be empty, and the last honest client to
+                    // connect would be closed for nobody.
+                    if self.conns.len() >= self.budget {
+                        self.make_room(now);
+                    }
+                    self.admit(stream, peer, now);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     // Said once the backlog is empty, not at the first
                     // success: under a flood, a success and the next

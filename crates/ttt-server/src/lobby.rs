@@ -291,6 +291,12 @@ impl Lobby {
         self.tell(id, Tell::Welcome);
     }
 
+    /// Whether [`Lobby::make_room`] would find a greeting connection to
+    /// close.
+    pub fn can_make_room(&self) -> bool {
+        !self.greeters.is_empty()
+    }
+
     /// Closes one greeting connection to make room (the oldest from the
     /// machine that holds the most; between equals, from the one that
     /// connected most often lately), as when [`MAX_PENDING`] is reached.

@@ -275,9 +275,9 @@ fn out_of_file_descriptors_the_server_waits_and_recovers() {
 
 /// Under a small open-files limit (48, which leaves room for 24
 /// connections), a flood of silent connections from 100 machines, held
-/// open, never runs the server out of descriptors: it makes room before
-/// every `accept`, the flood's own connections making way, so an honest
-/// pair is greeted and plays, and `accept` never fails.
+/// open, never runs the server out of descriptors: it makes room for every
+/// newcomer, the flood's own connections making way, so an honest pair is
+/// greeted and plays, and `accept` never fails.
 #[test]
 fn a_flood_past_the_descriptor_budget_never_runs_the_server_out() {
     let server = Server::start_with_fd_limit(48, &[]);
@@ -311,4 +311,34 @@ fn a_flood_past_the_descriptor_budget_never_runs_the_server_out() {
     assert!(!log.contains("accept failed"), "{log}");
     assert!(log.contains("a burst of connections"), "{log}");
     drop(flood);
+}
+
+/// Room is made for a newcomer, never for nobody: with the budget (24
+/// connections under a limit of 48) filled exactly, by an honest client
+/// first and 23 silent ones from 23 machines after it, nobody is closed,
+/// though the honest one is the oldest greeting connection and the first
+/// to go if someone else arrived. (Made before `accept`, room closed it
+/// for a backlog that was empty.)
+#[test]
+fn a_full_budget_closes_nobody_until_someone_new_arrives() {
+    let server = Server::start_with_fd_limit(48, &[]);
+    let mut ann = server.connect_from(std::net::Ipv4Addr::new(127, 0, 22, 1));
+    ann.expect_prefix("WELCOME 1");
+    let silent: Vec<_> = (0..23u8)
+        .map(|i| server.connect_from(std::net::Ipv4Addr::new(127, 0, 23, 1 + i)))
+        .collect();
+    // Every one of them accepted: each has its greeting.
+    let silent: Vec<_> = silent
+        .into_iter()
+        .map(|mut peer| {
+            peer.expect_prefix("WELCOME 1");
+            peer
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(200));
+    ann.send("HELLO 1 ann");
+    ann.expect("WAIT");
+    let log = server.log().join("\n");
+    assert!(!log.contains("closed to make room"), "{log}");
+    drop(silent);
 }
