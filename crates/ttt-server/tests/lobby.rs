@@ -22,6 +22,26 @@ fn ip(net: u8, host: u8) -> Ipv4Addr {
 }
 
 /// Connects from `from` and completes the handshake as `name`.
+/// Reads a greeted connection that was closed to make room: true if it was
+/// told why (`said`, then the close), false if it was reset unsaid (a
+/// flood's close, past the cap on lingering ones).
+#[track_caller]
+fn told_or_reset(peer: &mut Peer, said: &str) -> bool {
+    match peer.line() {
+        Some(line) if line.starts_with("WELCOME 1") => {}
+        None => return false,
+        Some(line) => panic!("expected the greeting, got {line:?}"),
+    }
+    match peer.line() {
+        Some(line) => {
+            assert!(line.starts_with(said), "{line:?}");
+            peer.expect_closed();
+            true
+        }
+        None => false,
+    }
+}
+
 fn join_from(server: &Server, from: Ipv4Addr, name: &str) -> Peer {
     let mut peer = server.connect_from(from);
     peer.expect_prefix("WELCOME 1");
@@ -91,12 +111,19 @@ fn silent_connections_during_a_game_do_not_delay_the_queue() {
     dave.expect("WAIT");
     // 64 may greet at once: each silent connection past the 64th closed the
     // oldest (136), and so did carol (137); once she said hello, her slot
-    // was free for dave. Each was told at once why.
-    for peer in &mut silent[..137] {
-        peer.expect_prefix("WELCOME 1");
-        peer.expect_prefix("ERR TIMEOUT no HELLO in time: 64 connections were waiting");
-        peer.expect_closed();
-    }
+    // was free for dave. Each was told at once why, as far as closes may
+    // linger (128 at once): past that, a flood's are reset, unsaid.
+    let told = silent[..137]
+        .iter_mut()
+        .map(|peer| {
+            told_or_reset(
+                peer,
+                "ERR TIMEOUT no HELLO in time: 64 connections were waiting",
+            )
+        })
+        .filter(|&told| told)
+        .count();
+    assert!(told >= 128, "only {told} of 137 were told why");
     for peer in &mut silent[137..] {
         peer.expect_prefix("WELCOME 1");
     }
@@ -118,13 +145,20 @@ fn many_silent_connections_from_one_address_cannot_lock_it_out() {
     let server = Server::start(&[]);
     let crowd = ip(5, 1);
     let mut silent: Vec<Peer> = (0..50).map(|_| server.connect_from(crowd)).collect();
-    for peer in &mut silent[..42] {
-        peer.expect_prefix("WELCOME 1");
-        peer.expect(
-            "ERR TIMEOUT no HELLO in time: 8 connections from 127.0.5.1 were waiting to say \
-             hello, and this was the oldest",
-        );
-    }
+    // Told why, as far as one machine's closes may linger (8 at once): past
+    // that, its closes are resets, unsaid (see docs/DESIGN.md).
+    let told = silent[..42]
+        .iter_mut()
+        .map(|peer| {
+            told_or_reset(
+                peer,
+                "ERR TIMEOUT no HELLO in time: 8 connections from 127.0.5.1 were waiting to say \
+                 hello, and this was the oldest",
+            )
+        })
+        .filter(|&told| told)
+        .count();
+    assert!(told >= 8, "only {told} of 42 were told why");
     let mut ann = join_from(&server, crowd, "ann");
     ann.expect("WAIT");
     let mut bob = join_from(&server, ip(5, 2), "bob");
