@@ -35,6 +35,17 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     Ok(socket.into())
 }
 
+/// The kernel's send buffer for each connection, in bytes (Linux doubles
+/// it for its bookkeeping). Left to itself, Linux grows a connection's
+/// buffer to megabytes (1.6 MB was queued to one peer that never read, on
+/// loopback), so a peer that stops reading, a spectator say, would hold
+/// that much kernel memory before its stall is even noticed, and a
+/// thousand of them gigabytes. The server's lines are tiny (the longest
+/// burst, a person's help, is 2 KB), so 64 KiB is still far more than a
+/// turn ever needs, and with the outbox ([`crate::connection::MAX_OUTBOX`])
+/// bounds what one slow peer costs.
+pub const SEND_BUFFER: usize = 64 * 1024;
+
 /// Whether connections accepted from a listener set up by
 /// [`set_connection_options`] have the options already: on Linux an
 /// accepted socket is a copy of its listener, options included (the test
@@ -51,12 +62,14 @@ pub const ACCEPTED_INHERIT: bool = cfg!(any(target_os = "linux", target_os = "an
 ///   ACK;
 /// - keepalive and `TCP_USER_TIMEOUT` (`ttt_cli::liveness`): a machine that
 ///   vanishes says nothing, so the kernel is asked to notice within
-///   `liveness`.
+///   `liveness`;
+/// - a send buffer of [`SEND_BUFFER`]: see there.
 pub fn set_connection_options<S>(socket: &S, liveness: Duration) -> io::Result<()>
 where
     for<'s> SockRef<'s>: From<&'s S>,
 {
     SockRef::from(socket).set_tcp_nodelay(true)?;
+    SockRef::from(socket).set_send_buffer_size(SEND_BUFFER)?;
     ttt_cli::liveness::watch(socket, liveness)
 }
 
@@ -86,6 +99,11 @@ mod tests {
             Duration::from_secs(2)
         );
         assert_eq!(socket.tcp_keepalive_retries().expect("retries"), 3);
+        // Linux reports the doubled figure it uses.
+        assert_eq!(
+            socket.send_buffer_size().expect("send buffer"),
+            2 * SEND_BUFFER
+        );
         assert_eq!(
             socket.tcp_user_timeout().expect("user timeout"),
             Some(Duration::from_secs(12))
