@@ -6,7 +6,10 @@
 # keyboards are fifos, so this script decides when each move is typed.
 #
 # Liveness is set to 3 s (--liveness, TTT_LIVENESS) so the run stays short;
-# the last scenario uses the defaults and checks the 15 s promise.
+# the last scenario uses the defaults and checks the 15 s promise. The
+# vanishing scenarios run with GRACE=0 (a dropped seat is not held: the
+# forfeit comes as soon as the loss is noticed); those under "coming back"
+# hold it, and cut a link for a while and restore it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,7 @@ L=3
 # Time allowed to notice a vanished machine: the liveness bound, plus the
 # kernel's probe granularity (a second) and a margin for a loaded CI machine.
 BOUND=$((L + 3))
+GRACE=0
 scenario_pids=()
 results=()
 
@@ -26,7 +30,7 @@ begin() {
   echo "lan-cuts: $scenario"
   rm -f "$work"/*.out "$work"/*.err "$work"/*.in
   spawn srv /dev/null "$work/server.out" "$work/server.err" \
-    env TURN_TIMEOUT=60 LIVENESS="$L" "$bin/ttt-server" "$@"
+    env TURN_TIMEOUT=60 LIVENESS="$L" ${GRACE+GRACE="$GRACE"} "$bin/ttt-server" "$@"
   scenario_pids=("$spawned")
   wait_for "$work/server.out" 10 "listening on" || fail "the server did not start"
 }
@@ -160,14 +164,54 @@ wait_for "$work/alice.out" 4 "leaving anyway" || fail "alice's client did not le
 noticed "$t" "alice's client left after q"
 end
 
+# --- coming back (the seat held: feature resume) -----------------------------
+
+GRACE=30
+begin "a link cut for 5 s and restored: alice comes back to her seat"
+seat_alice_and_bob
+type alice 5; expect bob "Your move" 5
+t=$(now); cut a down
+expect bob "alice's connection dropped; they have" "$BOUND"
+noticed "$t" "bob was told alice dropped"
+expect alice "Connection lost; coming back" "$BOUND"
+noticed "$t" "alice's client noticed, and tries to come back"
+sleep "$(echo "5 $(since "$t")" | awk '{ d = $1 - $2; print (d > 0 ? d : 0) }')"
+t=$(now); mend a
+expect alice "You are back." 10
+noticed "$t" "alice was back (after the link was restored)"
+expect bob "alice is back." 2
+# The game goes on where it was: bob's move, then alice wins on 1 5 9.
+type bob 1; expect alice "Your move" 5
+type alice 9; expect bob "Your move" 5
+type bob 2; expect alice "Your move" 5
+type alice 3; expect bob "Your move" 5
+type bob 4; expect alice "Your move" 5
+type alice 7
+expect alice "You win! Three in a row on 3 5 7." 5
+expect bob "You lose: alice got three in a row on 3 5 7." 5
+end
+
+GRACE=2
+begin "a link cut for good: the held seat is a forfeit when the grace ends"
+seat_alice_and_bob
+t=$(now); cut a down
+expect bob "alice's connection dropped; they have 2 s to come back" "$BOUND"
+expect bob "You win: alice disconnected." 4
+noticed "$t" "bob was told he won (liveness, then the 2 s grace)"
+end
+GRACE=0
+
 # --- the defaults -------------------------------------------------------------
 
 L=12
+unset GRACE
 begin "defaults: the mover's machine vanishes on its own turn" --turn-timeout 120
 seat_alice_and_bob
 t=$(now); cut a down
-expect bob "You win: alice disconnected." 15
-noticed "$t" "bob was told he won (promised within 15 s)"
+expect bob "alice's connection dropped; they have 30 s to come back" 15
+noticed "$t" "bob was told alice dropped (promised within 15 s)"
+expect bob "You win: alice disconnected." 33
+noticed "$t" "bob was told he won (then the 30 s grace)"
 end
 
 echo "lan-cuts: passed"

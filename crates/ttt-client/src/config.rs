@@ -94,6 +94,13 @@ pub struct Args {
           value_parser = clap::builder::BoolishValueParser::new())]
     pub plain: bool,
 
+    /// Only watch the game at the server's table, never play: see every
+    /// move of each game there, the results and the score (servers of
+    /// protocol 2 and later).
+    #[arg(long, env = "TTT_SPECTATE", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new(), conflicts_with = "computer")]
+    pub spectate: bool,
+
     /// Time waiting alone for an opponent before the client offers the
     /// computer.
     #[arg(long, env = "TTT_COMPUTER_OFFER", default_value = "5", value_parser = parse_limit)]

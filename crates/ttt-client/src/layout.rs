@@ -11,11 +11,11 @@
 use std::ops::Range;
 use std::time::Instant;
 
-use ttt_protocol::{Cell, Mark, words};
+use ttt_protocol::{Board, Cell, Mark, words};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::prompts;
-use crate::view::{Game, View};
+use crate::view::{Game, Stage, View, Watched};
 
 /// The narrowest terminal the board is drawn in.
 pub const MIN_COLS: u16 = 40;
@@ -193,6 +193,10 @@ fn title(view: &View, width: usize) -> Vec<Line> {
         line.pad(width, Paint::Title);
         line
     };
+    if let Some(watched) = view.watched_now() {
+        let title = prompts::watching_title(view.me.as_str(), watched);
+        return vec![bar(&format!(" {title}"))];
+    }
     let Some(game) = &view.game else {
         return vec![bar(&format!(" {}", prompts::title(view.me.as_str())))];
     };
@@ -254,14 +258,20 @@ fn wide(
     height: usize,
     now: Instant,
 ) -> (Vec<Line>, Vec<Target>) {
-    let Some(game) = &view.game else {
+    let big = height >= 12;
+    let (board, mut targets, mut right) = if let Some(watched) = view.watched_now() {
+        let (board, targets) = board(Marks::watched(watched), None, big);
+        let right_width = width.saturating_sub(board[0].width() + 6);
+        (board, targets, watched_clocks(watched, right_width, now))
+    } else if let Some(game) = view.game.as_ref().filter(|_| !waiting(view)) {
+        let (board, targets) = board(Marks::of(game), selected(view, ui), big);
+        let right_width = width.saturating_sub(board[0].width() + 6);
+        (board, targets, clocks(view, game, right_width, now))
+    } else {
         return (log(ui, width - 1, height, 2, true), Vec::new());
     };
-    let big = height >= 12;
-    let (board, mut targets) = board(game, selected(view, ui), big);
     let left_width = board[0].width() + 4;
     let right_width = width.saturating_sub(left_width + 2);
-    let mut right = clocks(view, game, right_width, now);
     if !right.is_empty() {
         right.push(Line::default());
     }
@@ -292,11 +302,15 @@ fn narrow(
     height: usize,
     now: Instant,
 ) -> (Vec<Line>, Vec<Target>) {
-    let Some(game) = &view.game else {
+    let (board, mut targets, clocks) = if let Some(watched) = view.watched_now() {
+        let (board, targets) = board(Marks::watched(watched), None, false);
+        (board, targets, watched_clocks(watched, width - 1, now))
+    } else if let Some(game) = view.game.as_ref().filter(|_| !waiting(view)) {
+        let (board, targets) = board(Marks::of(game), selected(view, ui), false);
+        (board, targets, clocks(view, game, width - 1, now))
+    } else {
         return (log(ui, width - 1, height, 1, false), Vec::new());
     };
-    let (board, mut targets) = board(game, selected(view, ui), false);
-    let clocks = clocks(view, game, width - 1, now);
     let spare = height - board.len() - clocks.len();
     let above = usize::from(spare >= 6);
     let mut rows = vec![Line::default(); above];
@@ -311,6 +325,48 @@ fn narrow(
         rows.extend(log(ui, width - 1, left, 1, false));
     }
     (rows, targets)
+}
+
+/// In line (or only watching), with no watched game to show: the last
+/// game's board is not drawn, the log has the room.
+fn waiting(view: &View) -> bool {
+    matches!(view.stage, Stage::Waiting(_) | Stage::Watching)
+}
+
+/// Both players of the watched game with their marks, the mover's clock
+/// counting down; none once the game is over.
+fn watched_clocks(watched: &Watched, width: usize, now: Instant) -> Vec<Line> {
+    if watched.turn.is_none() {
+        return Vec::new();
+    }
+    [Mark::X, Mark::O]
+        .into_iter()
+        .map(|mark| {
+            let moving = watched.turn == Some(mark);
+            let status = prompts::watched_status(mark, watched, now);
+            player_line(watched.name(mark).as_str(), mark, moving, &status, width)
+        })
+        .collect()
+}
+
+/// A player beside the board: name, mark, and the clock's status.
+fn player_line(name: &str, mark: Mark, moving: bool, status: &str, width: usize) -> Line {
+    let room = width.saturating_sub(status.width() + 6);
+    let mut line = Line::default();
+    line.push(
+        fit(name, room.max(4)),
+        if moving { Paint::Strong } else { Paint::Text },
+    );
+    line.push(" (", Paint::Text);
+    line.push(mark.to_string(), Paint::Mark(mark));
+    line.push(")", Paint::Text);
+    if !status.is_empty() {
+        line.push("  ", Paint::Text);
+        let paint = if moving { Paint::Strong } else { Paint::Faint };
+        let room = width.saturating_sub(line.width());
+        line.push(fit(status, room), paint);
+    }
+    clip(&line, width)
 }
 
 /// Moves the cells' targets `down` rows and `right` columns: the board
@@ -336,7 +392,7 @@ fn selected(view: &View, ui: &Ui<'_>) -> Option<Cell> {
 /// The board: free cells numbered (dim), marks bold (and coloured), the
 /// last move bracketed, the selection in reverse video between arrows.
 /// Small: cells 5 wide and 1 high; big: 7 wide and 3 high.
-fn board(game: &Game, selected: Option<Cell>, big: bool) -> (Vec<Line>, Vec<Target>) {
+fn board(marks: Marks<'_>, selected: Option<Cell>, big: bool) -> (Vec<Line>, Vec<Target>) {
     let (cell_w, cell_h) = if big { (7, 3) } else { (5, 1) };
     let mut lines = Vec::new();
     let mut targets = Vec::new();
@@ -354,7 +410,7 @@ fn board(game: &Game, selected: Option<Cell>, big: bool) -> (Vec<Line>, Vec<Targ
                     line.push("│", Paint::Faint);
                 }
                 let (text, paint) = if middle {
-                    cell_face(game, cell, selected)
+                    cell_face(marks, cell, selected)
                 } else {
                     let paint = if selected == Some(cell) {
                         Paint::Selected
@@ -380,10 +436,33 @@ fn board(game: &Game, selected: Option<Cell>, big: bool) -> (Vec<Line>, Vec<Targ
     (lines, targets)
 }
 
+/// A board to draw, and its last move.
+#[derive(Clone, Copy)]
+struct Marks<'a> {
+    board: &'a Board,
+    last: Option<Cell>,
+}
+
+impl<'a> Marks<'a> {
+    fn of(game: &'a Game) -> Marks<'a> {
+        Marks {
+            board: &game.board,
+            last: game.last,
+        }
+    }
+
+    fn watched(watched: &'a Watched) -> Marks<'a> {
+        Marks {
+            board: &watched.board,
+            last: watched.last,
+        }
+    }
+}
+
 /// What one cell shows on its middle row.
-fn cell_face(game: &Game, cell: Cell, selected: Option<Cell>) -> (String, Paint) {
-    match game.board.cell(cell) {
-        Some(mark) if game.last == Some(cell) => (format!("[{mark}]"), Paint::Mark(mark)),
+fn cell_face(marks: Marks<'_>, cell: Cell, selected: Option<Cell>) -> (String, Paint) {
+    match marks.board.cell(cell) {
+        Some(mark) if marks.last == Some(cell) => (format!("[{mark}]"), Paint::Mark(mark)),
         Some(mark) => (mark.to_string(), Paint::Mark(mark)),
         None if selected == Some(cell) => (format!(">{cell}<"), Paint::Selected),
         None => (cell.to_string(), Paint::Faint),
@@ -403,23 +482,7 @@ fn clocks(view: &View, game: &Game, width: usize, now: Instant) -> Vec<Line> {
     .into_iter()
     .map(|(name, mark)| {
         let status = prompts::clock_status(mark, view, now);
-        let moving = game.turn == Some(mark);
-        let room = width.saturating_sub(status.width() + 6);
-        let mut line = Line::default();
-        line.push(
-            fit(name, room.max(4)),
-            if moving { Paint::Strong } else { Paint::Text },
-        );
-        line.push(" (", Paint::Text);
-        line.push(mark.to_string(), Paint::Mark(mark));
-        line.push(")", Paint::Text);
-        if !status.is_empty() {
-            line.push("  ", Paint::Text);
-            let paint = if moving { Paint::Strong } else { Paint::Faint };
-            let room = width.saturating_sub(line.width());
-            line.push(fit(&status, room), paint);
-        }
-        clip(&line, width)
+        player_line(name, mark, game.turn == Some(mark), &status, width)
     })
     .collect()
 }

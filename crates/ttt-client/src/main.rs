@@ -4,8 +4,9 @@ use std::io::{self, BufRead, BufWriter, IsTerminal};
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use ttt_client::act::Act;
 use ttt_client::config::{Args, default_name};
 use ttt_client::connect::{ConnectError, connect, connect_to, host_port};
 use ttt_client::events::{Event, Incoming, Lost, spawn_server_reader, spawn_stdin_reader};
@@ -15,6 +16,7 @@ use ttt_client::plain::Plain;
 use ttt_client::screen::{self, Screen};
 use ttt_client::script::Script;
 use ttt_client::session::{Exit, Options, Session};
+use ttt_client::view::{Note, Show, View};
 use ttt_client::{keys, play};
 use ttt_protocol::Version;
 use ttt_protocol::text::printable;
@@ -55,6 +57,11 @@ fn main() -> ExitCode {
         }
         Ok(Exit::Lost(lost)) => {
             eprintln!("error: lost the connection to {server}: {lost}");
+            ExitCode::FAILURE
+        }
+        Ok(Exit::NotBack(lost)) => {
+            eprintln!("error: lost the connection to {server}: {lost}");
+            eprintln!("{}", ttt_protocol::words::could_not_come_back());
             ExitCode::FAILURE
         }
         Ok(Exit::OlderServer) => {
@@ -238,7 +245,9 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
             std::process::exit(i32::from(INTERRUPTED));
         }
     })?;
-    let name = args.name.clone().unwrap_or_else(default_name);
+    let mut name = args.name.clone().unwrap_or_else(default_name);
+    // The way back to a held seat, once a connection was lost.
+    let mut comeback = None;
     // Connect before taking the screen: a server that is not there is
     // one line on the shell's screen, not a flash of the board.
     let mut stream = open(target, &args)?;
@@ -271,11 +280,36 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
             live_clock: mode == Mode::Screen,
             version,
             computer: args.computer,
+            spectate: args.spectate,
         };
-        let session = Session::new(name.clone(), options, args.timings(), Instant::now());
+        let mut session = Session::new(name.clone(), options, args.timings(), Instant::now());
+        if let Some(token) = comeback.take() {
+            session.come_back_with(token);
+        }
         let player = play::Player::new(session, front.as_mut(), script.as_mut(), Instant::now());
         match play::run(player, &stream, &events, std::mem::take(&mut held)) {
-            Exit::OlderServer if version != Version::V1 => {
+            (Exit::Lost(lost), session) if session.comeback().is_some() => {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                held = play::set_aside(&reader, &events);
+                let Some((token, grace)) = session.comeback() else {
+                    break Ok(Exit::Lost(lost));
+                };
+                name = session.view().me;
+                let again = Reconnect {
+                    target,
+                    args: &args,
+                    events: &events,
+                    until: Instant::now() + grace,
+                };
+                match again.run(&session, front.as_mut(), &mut held) {
+                    Ok(next) => {
+                        stream = next;
+                        comeback = Some(token);
+                    }
+                    Err(exit) => break Ok(exit.unwrap_or(Exit::NotBack(lost))),
+                }
+            }
+            (Exit::OlderServer, _) if version != Version::V1 => {
                 // Set aside what was typed meanwhile, without this
                 // connection's last words, before the next one speaks.
                 let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -286,7 +320,7 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
                     Err(e) => break Err(e),
                 }
             }
-            exit => break Ok(exit),
+            (exit, _) => break Ok(exit),
         }
     };
     front.finish();
@@ -299,10 +333,104 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
 
 /// Connects, and sets the connection up for a game.
 fn open(target: &Target, args: &Args) -> Result<TcpStream, Box<dyn std::error::Error>> {
-    let stream = target.connect(args.connect_timeout.0)?;
+    open_within(target, args, args.connect_timeout.0)
+}
+
+/// [`open`], giving up connecting after `timeout`.
+fn open_within(
+    target: &Target,
+    args: &Args,
+    timeout: Duration,
+) -> Result<TcpStream, Box<dyn std::error::Error>> {
+    let stream = target.connect(timeout)?;
     stream.set_nodelay(true)?;
     // The server's machine may vanish without a word: have the kernel
     // notice.
     ttt_cli::liveness::watch(&stream, args.liveness.0)?;
     Ok(stream)
+}
+
+/// Connecting again after a lost connection, while the server holds the
+/// seat: tries with a growing pause until `until`, saying each try, and
+/// stops if the player leaves (q, Ctrl-C).
+struct Reconnect<'a> {
+    target: &'a Target,
+    args: &'a Args,
+    events: &'a mpsc::Receiver<Incoming>,
+    until: Instant,
+}
+
+/// The pauses between tries, then the last one again: quick at first (a
+/// Wi-Fi roam is over in a moment), then patient.
+const RETRY_PAUSES: [Duration; 5] = [
+    Duration::from_millis(200),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(3),
+];
+
+impl Reconnect<'_> {
+    /// A new connection, or how to exit (`None`: as the loss said).
+    fn run(
+        &self,
+        session: &Session,
+        front: &mut dyn Front,
+        held: &mut Vec<Incoming>,
+    ) -> Result<TcpStream, Option<Exit>> {
+        let view = session.view();
+        for attempt in 1u32.. {
+            let left = self.until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let pause = RETRY_PAUSES[(attempt as usize - 1).min(RETRY_PAUSES.len() - 1)];
+            // Wait first: the server may not have seen the loss yet.
+            if let Some(exit) = self.pause(pause.min(left), &view, front, held) {
+                return Err(Some(exit));
+            }
+            let left = self.until.saturating_duration_since(Instant::now());
+            let note = Note::Reconnecting { attempt, left };
+            front.show(&view, &[Show::Note(note)], Instant::now());
+            let timeout = self
+                .args
+                .connect_timeout
+                .0
+                .min(left)
+                .max(Duration::from_millis(100));
+            if let Ok(stream) = open_within(self.target, self.args, timeout) {
+                return Ok(stream);
+            }
+        }
+        front.show(&view, &[Show::Note(Note::CouldNotComeBack)], Instant::now());
+        Err(None)
+    }
+
+    /// Waits `pause`, unless the player leaves meanwhile (then how to
+    /// exit). Other input is kept for the next connection.
+    fn pause(
+        &self,
+        pause: Duration,
+        view: &View,
+        front: &mut dyn Front,
+        held: &mut Vec<Incoming>,
+    ) -> Option<Exit> {
+        let until = Instant::now() + pause;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Incoming::Event(Event::Interrupt)) => return Some(Exit::Interrupted),
+                Ok(Incoming::Event(Event::InputEnd)) => return Some(Exit::Done),
+                Ok(Incoming::Input(input)) => {
+                    if front.input(input.clone(), view, Instant::now()) == Some(Act::Leave) {
+                        return Some(Exit::Done);
+                    }
+                    held.push(Incoming::Input(input));
+                }
+                // The lost connection's last words.
+                Ok(Incoming::Event(_)) => {}
+                Err(_) => return None,
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ use crate::act::Act;
 use crate::events::Input;
 use crate::front::Front;
 use crate::prompts;
-use crate::view::{Note, Show, Stage, View};
+use crate::view::{Note, Show, Stage, View, Watched};
 
 /// The transcript, written to `out`.
 #[derive(Debug)]
@@ -80,8 +80,35 @@ impl<W: Write> Plain<W> {
         self.open = true;
     }
 
+    /// The watched game's board, under the names and marks, and whose
+    /// move it is.
+    fn watched(&mut self, watched: &Watched, now: Instant) {
+        if watched.board == ttt_protocol::Board::new() && watched.turn.is_none() {
+            // Nothing on it yet: the next board says more.
+            return;
+        }
+        let mut text = format!("\n{} (X) vs {} (O)\n", watched.x, watched.o);
+        for row in words::grid(&watched.board, watched.last) {
+            text.push_str(row.trim_end());
+            text.push('\n');
+        }
+        self.close();
+        let _ = writeln!(self.out, "{text}");
+        if let Some(turn) = watched.turn {
+            let left = watched.deadline.map(|d| d.saturating_duration_since(now));
+            let text = words::watched_turn(watched.name(turn).as_str(), turn, left);
+            self.say(&text);
+        }
+    }
+
     /// The board as the server sent it, under the names and marks.
     fn board(&mut self, view: &View, now: Instant) {
+        if let Some(watched) = view.watched_now() {
+            return self.watched(watched, now);
+        }
+        if matches!(view.stage, Stage::Waiting(_) | Stage::Watching) {
+            return;
+        }
         let Some(game) = &view.game else {
             return;
         };

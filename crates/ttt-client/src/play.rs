@@ -136,8 +136,21 @@ impl<'a> Player<'a> {
 /// Plays until the session exits: waits on `events` (taking the inputs
 /// `held`, typed while an earlier connection was given up, first) until
 /// the session's next deadline, and sends what it asks over `conn`.
+/// Returns how it ended, and the session (which holds the way back, if the
+/// connection was lost).
 pub fn run<C: Write>(
-    mut player: Player<'_>,
+    player: Player<'_>,
+    conn: C,
+    events: &Receiver<Incoming>,
+    held: Vec<Incoming>,
+) -> (Exit, Session) {
+    let mut player = player;
+    let exit = run_until_exit(&mut player, conn, events, held);
+    (exit, player.session)
+}
+
+fn run_until_exit<C: Write>(
+    player: &mut Player<'_>,
     mut conn: C,
     events: &Receiver<Incoming>,
     held: Vec<Incoming>,

@@ -77,9 +77,21 @@ pub fn key_question(view: &View, now: Instant) -> (String, &'static str) {
             Stage::Waiting(_) => (words::waiting(view.game.is_some()), "q: leave"),
             Stage::Playing => (format!("{opponent} is thinking."), "q: leave the game"),
             Stage::Over => (String::new(), "q: leave"),
+            Stage::Watching => (
+                match view.watched_now() {
+                    Some(w) => watching_line(w),
+                    None => words::no_game_on().to_owned(),
+                },
+                "q: leave",
+            ),
             Stage::Leaving => ("Leaving...".to_owned(), ""),
         },
     }
+}
+
+/// The question line while only watching: who plays.
+fn watching_line(watched: &crate::view::Watched) -> String {
+    words::watching(watched.x.as_str(), watched.o.as_str(), None)
 }
 
 /// The level a key names at the computer's offer: `e`, `f`, `p`.
@@ -118,6 +130,26 @@ pub fn clock_status(mark: Mark, view: &View, now: Instant) -> String {
             .map_or(String::new(), |l| format!("{} a move", words::seconds(l))),
         None => String::new(),
     }
+}
+
+/// The status beside a watched player's name: as [`clock_status`].
+pub fn watched_status(mark: Mark, watched: &crate::view::Watched, now: Instant) -> String {
+    match (watched.turn, watched.deadline) {
+        (Some(turn), Some(deadline)) if turn == mark => format!(
+            "to move, {} left",
+            words::seconds(deadline.saturating_duration_since(now))
+        ),
+        (Some(turn), None) if turn == mark => "to move".to_owned(),
+        (Some(_), _) => watched
+            .limit
+            .map_or(String::new(), |l| format!("{} a move", words::seconds(l))),
+        (None, _) => String::new(),
+    }
+}
+
+/// The title while watching: "ttt: carol · watching ann vs bob".
+pub fn watching_title(me: &str, watched: &crate::view::Watched) -> String {
+    format!("ttt: {me} · watching {} vs {}", watched.x, watched.o)
 }
 
 /// The screen is smaller than the board needs.

@@ -78,6 +78,7 @@ mod tests {
             stage,
             ask,
             clock: None,
+            watched: None,
         }
     }
 

@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 
 use ttt_protocol::{
     BoardV2, Cell, ClientMsg, ErrorCode, Feature, Level, Limit, Mark, Name, Place, Score,
-    ServerMsg, Version,
+    ServerMsg, Token, Version, WatchMode, Watched as Players,
 };
 
 use crate::act::Act;
 use crate::events::{Event, Lost};
-use crate::view::{Ask, Clock, Game, Note, Show, Stage, View, Whose};
+use crate::view::{Ask, Clock, Game, Note, Show, Stage, View, Watched, Whose};
 
 /// How the session ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,6 +34,10 @@ pub enum Exit {
     Interrupted,
     /// The connection ended without a goodbye, and why: exit code 1.
     Lost(Lost),
+    /// The connection was lost and the client could not get back to the
+    /// seat the server held (set by the caller that reconnects): exit
+    /// code 1.
+    NotBack(Lost),
     /// The server refused us (cut off, say): exit code 1.
     Refused(String),
     /// The server speaks only an older protocol than the one asked for:
@@ -94,6 +98,8 @@ pub struct Options {
     pub version: Version,
     /// Play the server's computer at this level, if it has one.
     pub computer: Option<Level>,
+    /// Only watch the table (`WATCH ONLY`, version 2): never play.
+    pub spectate: bool,
 }
 
 /// Where the session is. One state, each holding what only it needs.
@@ -126,6 +132,8 @@ enum Phase {
     },
     /// We made way; the server asks whether to join the line again.
     Rejoin { deadline: Option<Instant> },
+    /// Only watching (`WATCH ONLY` sent).
+    Watching,
     /// We said we leave; the server closes the connection, or `until`
     /// passes.
     Leaving {
@@ -170,6 +178,15 @@ pub struct Session {
     computer_available: bool,
     /// The next once-a-second tick of a live clock.
     next_clock: Option<Instant>,
+    /// The way back the server gave (`TOKEN`), and its grace: what the
+    /// caller reconnects with if the connection drops.
+    comeback: Option<(Token, Duration)>,
+    /// Come back with this token instead of saying hello.
+    resume: Option<Token>,
+    /// Coming back: the table is told again, and is not news.
+    resuming: bool,
+    /// The game at the table, watched.
+    watched: Option<Watched>,
 }
 
 impl Session {
@@ -186,6 +203,30 @@ impl Session {
             started: now,
             computer_available: false,
             next_clock: None,
+            comeback: None,
+            resume: None,
+            resuming: false,
+            watched: None,
+        }
+    }
+
+    /// Has this session come back to a held seat or place with `token`
+    /// (from an earlier session's [`Session::comeback`]) instead of
+    /// saying hello.
+    pub fn come_back_with(&mut self, token: Token) {
+        self.resume = Some(token);
+    }
+
+    /// The way back to this seat or place if the connection drops: the
+    /// server's token and how long it holds the place. `None` when there
+    /// is nothing to come back to (not seated or queued, or leaving).
+    pub fn comeback(&self) -> Option<(Token, Duration)> {
+        match self.phase {
+            Phase::Connecting { .. }
+            | Phase::Greeting
+            | Phase::Leaving { .. }
+            | Phase::Watching => None,
+            _ => self.comeback.clone(),
         }
     }
 
@@ -199,10 +240,12 @@ impl Session {
                 Phase::Waiting { place, .. } => Stage::Waiting(place),
                 Phase::Playing { .. } => Stage::Playing,
                 Phase::Over | Phase::Rematch { .. } | Phase::Rejoin { .. } => Stage::Over,
+                Phase::Watching => Stage::Watching,
                 Phase::Leaving { .. } => Stage::Leaving,
             },
             ask: self.ask(),
             clock: self.clock(),
+            watched: self.watched.clone(),
         }
     }
 
@@ -274,17 +317,31 @@ impl Session {
                 if matches!(self.phase, Phase::Connecting { .. }) =>
             {
                 self.phase = Phase::Greeting;
-                // Version 1's HELLO takes no features.
-                let features = if self.options.version.has_v2() {
-                    vec![Feature::computer(), Feature::stay()]
+                let v2 = self.options.version.has_v2();
+                if let Some(token) = self.resume.take().filter(|_| v2) {
+                    self.resuming = true;
+                    step.send.push(ClientMsg::Resume(token));
+                } else if self.options.spectate && v2 {
+                    self.phase = Phase::Watching;
+                    step.send.push(ClientMsg::Watch(WatchMode::Only));
                 } else {
-                    vec![]
-                };
-                step.send.push(ClientMsg::Hello {
-                    version: self.options.version.into(),
-                    name: self.me.clone(),
-                    features,
-                });
+                    // Version 1's HELLO takes no features.
+                    let features = if v2 {
+                        vec![
+                            Feature::computer(),
+                            Feature::stay(),
+                            Feature::watch(),
+                            Feature::resume(),
+                        ]
+                    } else {
+                        vec![]
+                    };
+                    step.send.push(ClientMsg::Hello {
+                        version: self.options.version.into(),
+                        name: self.me.clone(),
+                        features,
+                    });
+                }
             }
             // The first line of a ttt server is always WELCOME.
             Event::Server(msg) if matches!(self.phase, Phase::Connecting { .. }) => {
@@ -377,11 +434,20 @@ impl Session {
         if !self.options.live_clock {
             return;
         }
-        match self.clock() {
-            Some(clock) if self.next_clock.is_none() => {
+        let watched = match self.phase {
+            Phase::Waiting { .. } | Phase::Watching => self
+                .watched
+                .as_ref()
+                .filter(|w| w.turn.is_some())
+                .and_then(|w| w.deadline),
+            _ => None,
+        };
+        let deadline = self.clock().map(|c| c.deadline).or(watched);
+        match deadline {
+            Some(deadline) if self.next_clock.is_none() => {
                 // On the second boundary of the time left, so the figure
                 // shown changes exactly when it should.
-                let left = clock.left(now);
+                let left = deadline.saturating_duration_since(now);
                 let fraction = Duration::from_nanos(u64::from(left.subsec_nanos()));
                 let step = if fraction.is_zero() {
                     Duration::from_secs(1)
@@ -410,6 +476,14 @@ impl Session {
                     self.me = name;
                 }
                 self.computer_available = features.contains(&Feature::computer());
+                if self.resuming {
+                    // The table follows, told again: not news.
+                    note(step, Note::YouAreBack);
+                } else if features.contains(&Feature::watch()) && self.options.computer.is_none() {
+                    // Watch the table while waiting for it (the computer
+                    // plays at once: nothing to wait for).
+                    step.send.push(ClientMsg::Watch(WatchMode::On));
+                }
                 match self.options.computer {
                     Some(level) if self.computer_available => {
                         step.send.push(ClientMsg::Computer(Some(level)));
@@ -428,7 +502,9 @@ impl Session {
                 .then(|| now + self.timings.computer_offer);
                 let again = self.game.is_some();
                 self.move_on(Phase::Waiting { place, offer_at });
-                note(step, Note::Waiting { place, again });
+                if !std::mem::take(&mut self.resuming) {
+                    note(step, Note::Waiting { place, again });
+                }
             }
             ServerMsg::Start {
                 mark,
@@ -456,16 +532,39 @@ impl Session {
                 });
                 self.confirm = None;
                 self.move_on(Phase::Over);
-                note(
-                    step,
-                    Note::Start {
-                        mark,
-                        opponent,
-                        limit,
-                    },
-                );
+                if !self.resuming {
+                    note(
+                        step,
+                        Note::Start {
+                            mark,
+                            opponent,
+                            limit,
+                        },
+                    );
+                }
             }
-            ServerMsg::Board { board, turn, v2 } => self.on_board(board, turn, v2, now, step),
+            ServerMsg::Board { board, turn, v2 } => {
+                let told_again = std::mem::take(&mut self.resuming);
+                let before = step.show.len();
+                self.on_board(board, turn, v2, now, step);
+                if told_again {
+                    // The board as it stands, not a move just played.
+                    let shown = step.show.split_off(before);
+                    step.show.extend(
+                        shown
+                            .into_iter()
+                            .filter(|s| !matches!(s, Show::Note(Note::Moved { .. }))),
+                    );
+                }
+            }
+            ServerMsg::Clock { seconds, mover }
+                if !matches!(self.phase, Phase::Playing { .. }) && self.watched.is_some() =>
+            {
+                if let Some(watched) = &mut self.watched {
+                    watched.turn = mover.or(watched.turn);
+                    watched.deadline = Some(now + secs(seconds));
+                }
+            }
             ServerMsg::Clock { seconds, mover } => {
                 let mine = mover.is_none() || mover == self.mark();
                 if let Phase::Playing { deadline, .. } = &mut self.phase {
@@ -488,9 +587,12 @@ impl Session {
                 if let Some(game) = &mut self.game {
                     game.score = score;
                 }
-                note(step, Note::Score(score));
+                if !self.resuming {
+                    note(step, Note::Score(score));
+                }
             }
             ServerMsg::Rematch(limit) => {
+                self.resuming = false;
                 let deadline = limit.and_then(|l| l.seconds()).map(|s| now + secs(s));
                 self.move_on(Phase::Rematch {
                     deadline,
@@ -508,6 +610,72 @@ impl Session {
                 let deadline = limit.seconds().map(|s| now + secs(s));
                 self.confirm = None;
                 self.move_on(Phase::Rejoin { deadline });
+            }
+            ServerMsg::Error {
+                code: ErrorCode::Token,
+                ..
+            } if self.resuming => {
+                step.exit = Some(Exit::Refused(
+                    ttt_protocol::words::could_not_come_back().to_owned(),
+                ));
+            }
+            ServerMsg::Error {
+                code: ErrorCode::Full,
+                text,
+            } if matches!(self.phase, Phase::Watching) => {
+                step.exit = Some(Exit::Refused(format!("the server said: {text}")));
+            }
+            ServerMsg::Token { token, grace } => {
+                self.comeback = (grace > 0).then(|| (token, secs(grace)));
+            }
+            ServerMsg::Away { name, seconds } => note(
+                step,
+                Note::Away {
+                    name,
+                    left: secs(seconds),
+                },
+            ),
+            ServerMsg::Back(name) => note(step, Note::Back(name)),
+            ServerMsg::Watching(players) => self.on_watching(players, now, step),
+            ServerMsg::View { board, turn, v2 } => {
+                let Some(watched) = &mut self.watched else {
+                    return;
+                };
+                if let Some(cell) = v2.last
+                    && let Some(mark) = board.cell(cell)
+                    && watched.board.cell(cell).is_none()
+                {
+                    let name = watched.name(mark).clone();
+                    note(step, Note::WatchedMove { name, mark, cell });
+                }
+                watched.board = board;
+                watched.last = v2.last;
+                watched.turn = turn;
+                watched.deadline = v2.left.seconds().map(|s| now + secs(s));
+                step.show.push(Show::Board);
+            }
+            ServerMsg::Ended(verdict) => {
+                let Some(watched) = &mut self.watched else {
+                    return;
+                };
+                watched.turn = None;
+                watched.deadline = None;
+                let (x, o) = (watched.x.clone(), watched.o.clone());
+                note(step, Note::WatchedEnd { verdict, x, o });
+            }
+            ServerMsg::Tally { x, o, ties } => {
+                let Some(watched) = &self.watched else {
+                    return;
+                };
+                let (xn, on) = (watched.x.clone(), watched.o.clone());
+                note(
+                    step,
+                    Note::Tally {
+                        x: (xn, x),
+                        o: (on, o),
+                        ties,
+                    },
+                );
             }
             ServerMsg::Error { code, text } if code.is_fatal() => {
                 step.exit = Some(
@@ -535,6 +703,37 @@ impl Session {
                     _ => note(step, Note::ServerSays(text)),
                 }
                 step.exit = Some(self.left());
+            }
+        }
+    }
+
+    /// `WATCHING`: a game begins at the watched table, or none is on.
+    fn on_watching(&mut self, players: Option<Players>, now: Instant, step: &mut Step) {
+        let _ = now;
+        match players {
+            Some(Players { x, o, limit }) => {
+                let limit = limit.seconds().map(secs);
+                self.watched = Some(Watched {
+                    x: x.clone(),
+                    o: o.clone(),
+                    board: ttt_protocol::Board::new(),
+                    last: None,
+                    turn: None,
+                    limit,
+                    deadline: None,
+                });
+                note(step, Note::Watching { x, o, limit });
+                step.show.push(Show::Board);
+            }
+            None => {
+                let had = self.watched.take().is_some();
+                // To one in line, an empty table is no news: the wait says it.
+                if matches!(self.phase, Phase::Watching) {
+                    note(step, Note::NoGameOn);
+                }
+                if had {
+                    step.show.push(Show::Board);
+                }
             }
         }
     }
@@ -725,7 +924,11 @@ impl Session {
                     until,
                 };
             }
-            Phase::Connecting { .. } | Phase::Greeting | Phase::Waiting { .. } | Phase::Over => {
+            Phase::Connecting { .. }
+            | Phase::Greeting
+            | Phase::Waiting { .. }
+            | Phase::Over
+            | Phase::Watching => {
                 step.send.push(ClientMsg::Quit);
                 self.phase = Phase::Leaving {
                     why: Leaving::Line,

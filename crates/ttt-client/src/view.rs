@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{Board, Cell, Departure, Mark, Name, Outcome, Place, Score, Text};
+use ttt_protocol::{Board, Cell, Departure, Mark, Name, Outcome, Place, Score, Text, Verdict};
 
 /// What a step changed, in order, for the renderers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,35 @@ pub struct View {
     pub ask: Option<Ask>,
     /// The clock running, if any.
     pub clock: Option<Clock>,
+    /// The game at the table as a watcher sees it (feature `watch`), while
+    /// we are not in it.
+    pub watched: Option<Watched>,
+}
+
+/// The game at the table, watched: by the marks, as the server told it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    /// Who plays X.
+    pub x: Name,
+    /// Who plays O.
+    pub o: Name,
+    /// The board as the server last sent it.
+    pub board: Board,
+    /// The last move, if known.
+    pub last: Option<Cell>,
+    /// Whose move it is; `None` before the first board and once over.
+    pub turn: Option<Mark>,
+    /// The time each move has, if the server said.
+    pub limit: Option<Duration>,
+    /// When the mover's time runs out, if the server said.
+    pub deadline: Option<Instant>,
+}
+
+impl Watched {
+    /// The name of who plays `mark`.
+    pub fn name(&self, mark: Mark) -> &Name {
+        if mark == Mark::X { &self.x } else { &self.o }
+    }
 }
 
 /// The game, as the server told it.
@@ -66,6 +95,8 @@ pub enum Stage {
     Playing,
     /// A game has ended; what follows is the server's to say.
     Over,
+    /// Only watching (`--spectate`): not in line.
+    Watching,
     /// We said we leave.
     Leaving,
 }
@@ -109,6 +140,15 @@ pub enum Whose {
 }
 
 impl View {
+    /// The watched game, when that is what the screen shows: while we
+    /// wait in line, or only watch.
+    pub fn watched_now(&self) -> Option<&Watched> {
+        match self.stage {
+            Stage::Waiting(_) | Stage::Watching => self.watched.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The opponent's name, or "your opponent" before there is one.
     pub fn opponent(&self) -> String {
         self.game
@@ -219,6 +259,65 @@ pub enum Note {
     LeavingAnyway,
     /// A piped script ran out while something was asked.
     EndOfInput,
+    /// A game at the table begins, watched (or watching starts).
+    Watching {
+        /// Who plays X.
+        x: Name,
+        /// Who plays O.
+        o: Name,
+        /// The time per move.
+        limit: Option<Duration>,
+    },
+    /// Nobody plays at the table now (said to one only watching).
+    NoGameOn,
+    /// A move at the watched table.
+    WatchedMove {
+        /// Who.
+        name: Name,
+        /// With which mark.
+        mark: Mark,
+        /// Where.
+        cell: Cell,
+    },
+    /// How the watched game ended.
+    WatchedEnd {
+        /// The server's verdict.
+        verdict: Verdict,
+        /// Who played X.
+        x: Name,
+        /// Who played O.
+        o: Name,
+    },
+    /// The score at the watched table.
+    Tally {
+        /// Who plays X, and their wins.
+        x: (Name, u32),
+        /// Who plays O, and their wins.
+        o: (Name, u32),
+        /// Ties.
+        ties: u32,
+    },
+    /// A player's connection dropped; their seat is held this long.
+    Away {
+        /// Who.
+        name: Name,
+        /// The time they have.
+        left: Duration,
+    },
+    /// They came back.
+    Back(Name),
+    /// We came back to our seat or place.
+    YouAreBack,
+    /// The connection was lost; connecting again (try `attempt`, `left`
+    /// of the grace to go).
+    Reconnecting {
+        /// Which try.
+        attempt: u32,
+        /// The grace left.
+        left: Duration,
+    },
+    /// The grace ran out, or the server would not have us back.
+    CouldNotComeBack,
 }
 
 impl Note {
@@ -277,6 +376,18 @@ impl Note {
             ),
             Note::LeavingAnyway => words::leaving_anyway().to_owned(),
             Note::EndOfInput => words::end_of_input().to_owned(),
+            Note::Watching { x, o, limit } => words::watching(x.as_str(), o.as_str(), *limit),
+            Note::NoGameOn => words::no_game_on().to_owned(),
+            Note::WatchedMove { name, mark, cell } => {
+                words::watched_move(name.as_str(), *mark, *cell)
+            }
+            Note::WatchedEnd { verdict, x, o } => words::verdict(*verdict, x.as_str(), o.as_str()),
+            Note::Tally { x, o, ties } => words::tally(x.0.as_str(), x.1, o.0.as_str(), o.1, *ties),
+            Note::Away { name, left } => words::away(name.as_str(), *left),
+            Note::Back(name) => words::back(name.as_str()),
+            Note::YouAreBack => words::you_are_back().to_owned(),
+            Note::Reconnecting { attempt, left } => words::reconnecting(*attempt, *left),
+            Note::CouldNotComeBack => words::could_not_come_back().to_owned(),
         }
     }
 }
@@ -317,6 +428,7 @@ pub(crate) mod sample {
                 },
                 deadline: now + left,
             }),
+            watched: None,
         }
     }
 }

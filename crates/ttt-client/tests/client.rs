@@ -360,7 +360,10 @@ fn an_older_server_is_asked_again_in_version_1() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.contains("Server: this is an old server"), "{out}");
     let hellos: Vec<String> = rx.try_iter().collect();
-    assert_eq!(hellos, ["HELLO 2 cli computer stay", "HELLO 1 cli"]);
+    assert_eq!(
+        hellos,
+        ["HELLO 2 cli computer stay watch resume", "HELLO 1 cli"]
+    );
 
     let port = fake_server(
         &["ERR NOPROTO client speaks protocol 1, server speaks 7"],

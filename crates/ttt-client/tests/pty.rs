@@ -223,7 +223,8 @@ fn ctrl_c_twice_leaves_and_gives_the_terminal_back() {
 /// exit 1, and the terminal given back.
 #[test]
 fn the_server_gone_gives_the_terminal_back_with_the_error() {
-    let mut server = Server::start(&[]);
+    // The seat is held 1 s: the client tries to come back that long.
+    let mut server = Server::start(&["--grace", "1"]);
     let mut term = client(&server, 80, 24, &[]);
     let _peer = opponent(&server, &term);
     term.wait_for("Your move.");
@@ -233,6 +234,10 @@ fn the_server_gone_gives_the_terminal_back_with_the_error() {
     let after = term.contents();
     assert!(
         after.contains("error: lost the connection to 127.0.0.1:"),
+        "{after}"
+    );
+    assert!(
+        after.contains("Could not get back in time; the seat is lost."),
         "{after}"
     );
 }
@@ -285,7 +290,9 @@ fn term_dumb_gets_the_plain_transcript() {
 /// typed for it.
 #[test]
 fn nothing_typed_leaks_into_the_shell() {
-    let server = Server::start(&[]);
+    // The place in line is held 1 s: the client tries to come back that
+    // long once the server is gone.
+    let server = Server::start(&["--grace", "1"]);
     let port = server.port.to_string();
     let script = format!("{CLIENT} --plain; echo EXIT=$?; IFS= read -r line; echo \"GOT=[$line]\"");
     let env = [
@@ -310,4 +317,82 @@ fn nothing_typed_leaks_into_the_shell() {
     term.send(b"xyz\n");
     term.wait_for("GOT=[xyz]");
     assert_eq!(term.wait_exit(), 0);
+}
+
+/// Kills the client's own connections to `port` (from 127.0.0.1) under
+/// it, as a dropped Wi-Fi link or a NAT that forgot it would: `ss -K`
+/// aborts a socket in the kernel (Linux, as root). False if it cannot
+/// (not root, no `ss`), so the caller can skip; `.ci/run` runs as root
+/// and sets `TTT_REQUIRE_SS_KILL`.
+fn kill_client_sockets(port: u16) -> bool {
+    let filter = format!("src 127.0.0.1 and dport = :{port}");
+    let out = std::process::Command::new("ss")
+        .args(["-K", "-t", "-n", &filter])
+        .output();
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    match out {
+        Ok(out) if out.status.success() && root => {
+            let listed = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                listed.contains(&format!(":{port}")),
+                "ss -K killed nothing: {listed}"
+            );
+            true
+        }
+        _ => {
+            assert!(
+                std::env::var_os("TTT_REQUIRE_SS_KILL").is_none(),
+                "ss -K (iproute2, as root) is required here"
+            );
+            false
+        }
+    }
+}
+
+/// The client's connection killed under it mid-game: the server holds the
+/// seat, the client connects again by itself and sends its token, and the
+/// game finishes with the right result for both. The opponent (version 1,
+/// from another address) hears nothing of it.
+#[test]
+fn a_killed_connection_comes_back_to_the_seat() {
+    // Logging everything: no token may be in it.
+    let server = Server::start_with(&["--bind", "127.0.0.1", "--port", "0", "-vv"], &[]);
+    let mut term = client(&server, 80, 24, &[]);
+    term.wait_for("Waiting for an opponent");
+    let mut raw = server.connect_from(std::net::Ipv4Addr::new(127, 0, 0, 2));
+    raw.expect_prefix("WELCOME 1");
+    raw.send("HELLO 1 raw");
+    raw.expect("START O tty");
+    raw.expect("BOARD ......... X");
+    term.wait_for("Your move.");
+    term.send(b"1");
+    raw.expect("BOARD X........ O");
+    if !kill_client_sockets(server.port) {
+        eprintln!("skipped: ss -K needs root and iproute2");
+        return;
+    }
+    raw.send("MOVE 4");
+    raw.expect("BOARD X..O..... X");
+    let screen = term.wait_for("You are back.");
+    assert!(screen.contains("Your move."), "{screen}");
+    term.send(b"2");
+    raw.expect("BOARD XX.O..... O");
+    raw.send("MOVE 5");
+    raw.expect("BOARD XX.OO.... X");
+    term.wait_for("raw took 5.");
+    term.send(b"3");
+    raw.expect("BOARD XXXOO.... -");
+    raw.expect("RESULT LOSE LINE 1 2 3");
+    term.wait_for("You win! Three in a row on 1 2 3.");
+    let log = server.log();
+    assert!(log.iter().any(|l| l.contains("tty is back")), "{log:#?}");
+    for line in &log {
+        let hex_run = line
+            .split(|c: char| !c.is_ascii_hexdigit())
+            .any(|run| run.len() >= 32);
+        assert!(!hex_run, "a token in the log: {line}");
+    }
 }

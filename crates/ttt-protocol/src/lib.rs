@@ -7,6 +7,7 @@
 //! - [`outcome`]: [`Outcome`] (how a game ended, as one player sees it) and
 //!   the running [`Score`];
 //! - [`text`]: validated player [`Name`]s and free [`Text`];
+//! - [`secret`]: a [`Token`] or a person's [`Code`] to come back with;
 //! - [`version`]: the protocol [`Version`]s spoken, and any
 //!   [`VersionNumber`] a peer may write;
 //! - [`message`]: [`ClientMsg`] and [`ServerMsg`], each encoded with `Display`
@@ -44,6 +45,7 @@ pub mod error;
 pub mod framing;
 pub mod message;
 pub mod outcome;
+pub mod secret;
 pub mod text;
 pub mod version;
 pub mod words;
@@ -52,8 +54,10 @@ pub use board::{Board, Cell, Line, Mark, Occupied};
 pub use error::ParseError;
 pub use framing::{FrameError, LineReader, MAX_LINE_LEN, write_message};
 pub use message::{
-    BoardV2, ClientMsg, Departure, ErrorCode, Feature, Level, Limit, Place, ServerMsg,
+    BoardV2, ClientMsg, Departure, ErrorCode, Feature, Level, Limit, Place, ServerMsg, Verdict,
+    WatchMode, Watched,
 };
 pub use outcome::{Ending, Forfeit, Outcome, Score};
+pub use secret::{Code, Token};
 pub use text::{Name, Text};
 pub use version::{Version, VersionNumber};

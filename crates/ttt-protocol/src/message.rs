@@ -13,6 +13,7 @@ use std::str::FromStr;
 use crate::board::{Board, Cell, Line, Mark};
 use crate::error::{ParseError, excerpt};
 use crate::outcome::{Ending, Forfeit, Outcome, Score};
+use crate::secret::{Code, Token};
 use crate::text::{Name, Text};
 use crate::version::{Version, VersionNumber};
 
@@ -44,6 +45,51 @@ impl Feature {
     pub fn stay() -> Feature {
         Feature("stay".to_owned())
     }
+
+    /// `watch`: the table can be watched, with `WATCH`, from the line or
+    /// without playing (see `docs/PROTOCOL.md`).
+    pub fn watch() -> Feature {
+        Feature("watch".to_owned())
+    }
+
+    /// `resume`: a player whose connection drops keeps the seat or the
+    /// place in line for a grace period, and comes back with `RESUME` and
+    /// the token the server gave (see `docs/PROTOCOL.md`).
+    pub fn resume() -> Feature {
+        Feature("resume".to_owned())
+    }
+}
+
+/// What `WATCH` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    /// `WATCH`: watch the table, keeping your place in line.
+    On,
+    /// `WATCH OFF`: stop watching.
+    Off,
+    /// `WATCH ONLY`: leave the line (if in it) and only watch.
+    Only,
+}
+
+/// The game at the table, for a watcher (`WATCHING <x> <o> <limit>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    /// Who plays X.
+    pub x: Name,
+    /// Who plays O.
+    pub o: Name,
+    /// The time each move may take.
+    pub limit: Limit,
+}
+
+/// How a watched game ended (`ENDED`): who won, by the marks, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// `ENDED <mark> <ending>`: `mark` won; a forfeit names the loser's
+    /// reason (`ENDED O FORFEIT QUIT`: X quit).
+    Won(Mark, Ending),
+    /// `ENDED TIE`.
+    Tie,
 }
 
 /// How well the computer opponent plays: `easy` (any legal move),
@@ -191,10 +237,17 @@ pub enum ClientMsg {
         /// Optional parts of version 2 the client asks for.
         features: Vec<Feature>,
     },
-    /// `PLAY <name>`: the handshake for a person typing into `nc` or
-    /// telnet. The server answers in sentences and a drawn grid instead of
-    /// protocol lines, and accepts the same moves and answers.
-    Play(Name),
+    /// `PLAY <name> [<code>]`: the handshake for a person typing into `nc`
+    /// or telnet. The server answers in sentences and a drawn grid instead
+    /// of protocol lines, and accepts the same moves and answers. With the
+    /// code the server showed, a person whose connection dropped comes back
+    /// to their seat or place.
+    Play {
+        /// The name.
+        name: Name,
+        /// The code to come back with.
+        code: Option<Code>,
+    },
     /// `MOVE <cell>`: put my mark on this cell.
     Move(Cell),
     /// `YES` or `NO`: the answer to a `REMATCH` offer.
@@ -205,6 +258,11 @@ pub enum ClientMsg {
     /// it too): while waiting, play the server's computer opponent instead
     /// of waiting for a person. The level defaults to `fair`.
     Computer(Option<Level>),
+    /// `WATCH [OFF|ONLY]` (feature `watch`): watch the table.
+    Watch(WatchMode),
+    /// `RESUME <token>` (feature `resume`), instead of `HELLO` on a new
+    /// connection: come back to the seat or place the token was given for.
+    Resume(Token),
 }
 
 /// A message from the server to a client.
@@ -310,6 +368,51 @@ pub enum ServerMsg {
         /// The first in line, if anyone waits.
         next: Option<Name>,
     },
+    /// `TOKEN <token> <grace>` (feature `resume`): if your connection
+    /// drops, your seat or place is held for `grace` seconds: connect again
+    /// and send `RESUME <token>`. A new token replaces the last.
+    Token {
+        /// The token.
+        token: Token,
+        /// Seconds a dropped connection is waited for.
+        grace: u32,
+    },
+    /// `AWAY <name> <seconds>` (features `resume` and `watch`): a player's
+    /// connection dropped; the seat is held this long. Their clock runs on.
+    Away {
+        /// Who.
+        name: Name,
+        /// Seconds they have to come back.
+        seconds: u32,
+    },
+    /// `BACK <name>` (features `resume` and `watch`): they came back.
+    Back(Name),
+    /// `WATCHING <x> <o> <limit>` (feature `watch`): the game at the table
+    /// you watch; `WATCHING -`: no game at the table now.
+    Watching(Option<Watched>),
+    /// `VIEW <cells> <turn> <last> <left>` (feature `watch`): the watched
+    /// board, as `BOARD` tells it to the players.
+    View {
+        /// The board.
+        board: Board,
+        /// Who moves next; `None` when the game has ended.
+        turn: Option<Mark>,
+        /// The last move, and the mover's time.
+        v2: BoardV2,
+    },
+    /// `ENDED <verdict>` (feature `watch`): how the watched game ended.
+    Ended(Verdict),
+    /// `TALLY <x> <o> <ties>` (feature `watch`): the running score at the
+    /// table: games won by the player who has X now, by the one with O,
+    /// and ties.
+    Tally {
+        /// Games won by the player with X.
+        x: u32,
+        /// Games won by the player with O.
+        o: u32,
+        /// Ties.
+        ties: u32,
+    },
 }
 
 /// How an opponent left the table during the rematch offer (`LEFT`).
@@ -391,11 +494,16 @@ pub enum ErrorCode {
     Timeout,
     /// Too many refused messages in a row. Fatal.
     Abuse,
+    /// A `RESUME` token (or a person's code) that holds no seat or place:
+    /// wrong, used already, or its time is up; or too many tries.
+    Token,
+    /// `WATCH` when as many watch as may.
+    Full,
 }
 
 impl ErrorCode {
     /// Every error code.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::Malformed,
         ErrorCode::Range,
         ErrorCode::Occupied,
@@ -407,6 +515,8 @@ impl ErrorCode {
         ErrorCode::Utf8,
         ErrorCode::Timeout,
         ErrorCode::Abuse,
+        ErrorCode::Token,
+        ErrorCode::Full,
     ];
 
     /// The wire keyword.
@@ -423,6 +533,8 @@ impl ErrorCode {
             ErrorCode::Utf8 => "UTF8",
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Abuse => "ABUSE",
+            ErrorCode::Token => "TOKEN",
+            ErrorCode::Full => "FULL",
         }
     }
 
@@ -579,7 +691,15 @@ impl fmt::Display for ClientMsg {
                 write!(f, "HELLO {version} {name}")?;
                 write_words(f, features)
             }
-            ClientMsg::Play(name) => write!(f, "PLAY {name}"),
+            ClientMsg::Play { name, code: None } => write!(f, "PLAY {name}"),
+            ClientMsg::Play {
+                name,
+                code: Some(code),
+            } => write!(f, "PLAY {name} {}", code.reveal()),
+            ClientMsg::Watch(WatchMode::On) => f.write_str("WATCH"),
+            ClientMsg::Watch(WatchMode::Off) => f.write_str("WATCH OFF"),
+            ClientMsg::Watch(WatchMode::Only) => f.write_str("WATCH ONLY"),
+            ClientMsg::Resume(token) => write!(f, "RESUME {}", token.reveal()),
             ClientMsg::Computer(None) => f.write_str("COMPUTER"),
             ClientMsg::Computer(Some(level)) => write!(f, "COMPUTER {level}"),
             ClientMsg::Move(cell) => write!(f, "MOVE {cell}"),
@@ -603,11 +723,13 @@ enum ClientKeyword {
     No,
     Quit,
     Computer,
+    Watch,
+    Resume,
 }
 
 /// Each client keyword's spellings (any case on the wire): the canonical
 /// one first.
-const CLIENT_KEYWORDS: [(&str, ClientKeyword); 10] = [
+const CLIENT_KEYWORDS: [(&str, ClientKeyword); 12] = [
     ("HELLO", ClientKeyword::Hello),
     ("PLAY", ClientKeyword::Play),
     ("MOVE", ClientKeyword::Move),
@@ -618,6 +740,8 @@ const CLIENT_KEYWORDS: [(&str, ClientKeyword); 10] = [
     ("QUIT", ClientKeyword::Quit),
     ("Q", ClientKeyword::Quit),
     ("COMPUTER", ClientKeyword::Computer),
+    ("WATCH", ClientKeyword::Watch),
+    ("RESUME", ClientKeyword::Resume),
 ];
 
 /// The keywords a server sends, each once (see [`ClientKeyword`]).
@@ -637,10 +761,17 @@ enum ServerKeyword {
     Left,
     Rejoin,
     Line,
+    Token,
+    Away,
+    Back,
+    Watching,
+    View,
+    Ended,
+    Tally,
 }
 
 /// Each server keyword's spelling.
-const SERVER_KEYWORDS: [(&str, ServerKeyword); 14] = [
+const SERVER_KEYWORDS: [(&str, ServerKeyword); 21] = [
     ("WELCOME", ServerKeyword::Welcome),
     ("HELLO", ServerKeyword::Hello),
     ("WAIT", ServerKeyword::Wait),
@@ -655,6 +786,13 @@ const SERVER_KEYWORDS: [(&str, ServerKeyword); 14] = [
     ("LEFT", ServerKeyword::Left),
     ("REJOIN", ServerKeyword::Rejoin),
     ("LINE", ServerKeyword::Line),
+    ("TOKEN", ServerKeyword::Token),
+    ("AWAY", ServerKeyword::Away),
+    ("BACK", ServerKeyword::Back),
+    ("WATCHING", ServerKeyword::Watching),
+    ("VIEW", ServerKeyword::View),
+    ("ENDED", ServerKeyword::Ended),
+    ("TALLY", ServerKeyword::Tally),
 ];
 
 /// The keyword `word` spells (ignoring ASCII case), and its canonical
@@ -696,7 +834,24 @@ impl FromStr for ClientMsg {
                     features,
                 }
             }
-            ClientKeyword::Play => ClientMsg::Play(fields.parse("your name")?),
+            ClientKeyword::Play => ClientMsg::Play {
+                name: fields.parse("your name")?,
+                code: match fields.word() {
+                    Some(word) => Some(word.parse()?),
+                    None => None,
+                },
+            },
+            ClientKeyword::Watch => ClientMsg::Watch(match fields.word() {
+                None => WatchMode::On,
+                Some(word) => {
+                    keyword_of(word, &[("OFF", WatchMode::Off), ("ONLY", WatchMode::Only)])
+                        .ok_or_else(|| ParseError::InvalidWord {
+                            field: "way to watch (OFF or ONLY)",
+                            value: excerpt(word),
+                        })?
+                }
+            }),
+            ClientKeyword::Resume => ClientMsg::Resume(fields.parse("a token")?),
             ClientKeyword::Computer => ClientMsg::Computer(match fields.word() {
                 Some(word) => Some(word.parse()?),
                 None => None,
@@ -769,6 +924,27 @@ impl fmt::Display for ServerMsg {
                 Some(next) => write!(f, "LINE {waiting} {next}"),
                 None => write!(f, "LINE {waiting}"),
             },
+            ServerMsg::Token { token, grace } => write!(f, "TOKEN {} {grace}", token.reveal()),
+            ServerMsg::Away { name, seconds } => write!(f, "AWAY {name} {seconds}"),
+            ServerMsg::Back(name) => write!(f, "BACK {name}"),
+            ServerMsg::Watching(None) => f.write_str("WATCHING -"),
+            ServerMsg::Watching(Some(Watched { x, o, limit })) => {
+                write!(f, "WATCHING {x} {o} {limit}")
+            }
+            ServerMsg::View { board, turn, v2 } => {
+                write!(f, "VIEW {board} ")?;
+                match turn {
+                    Some(mark) => write!(f, "{mark}")?,
+                    None => f.write_str("-")?,
+                }
+                match v2.last {
+                    Some(cell) => write!(f, " {cell} {}", v2.left),
+                    None => write!(f, " - {}", v2.left),
+                }
+            }
+            ServerMsg::Ended(Verdict::Tie) => f.write_str("ENDED TIE"),
+            ServerMsg::Ended(Verdict::Won(mark, ending)) => write!(f, "ENDED {mark} {ending}"),
+            ServerMsg::Tally { x, o, ties } => write!(f, "TALLY {x} {o} {ties}"),
         }
     }
 }
@@ -873,29 +1049,48 @@ impl FromStr for ServerMsg {
                 },
             },
             ServerKeyword::Board => {
-                let board = fields.parse("nine cells")?;
-                let turn = match fields.word() {
-                    Some("-") => None,
-                    Some(word) => Some(word.parse()?),
-                    None => {
-                        return Err(ParseError::MissingField {
-                            keyword: spelling,
-                            expected: "whose turn (X, O or -)",
-                        });
-                    }
-                };
+                let (board, turn) = parse_board(&mut fields)?;
                 let v2 = if fields.has_more() {
-                    let last = match fields.word() {
-                        Some("-") | None => None,
-                        Some(word) => Some(word.parse()?),
-                    };
-                    let left = fields.limit("the mover's time")?;
-                    Some(BoardV2 { last, left })
+                    Some(parse_board_v2(&mut fields)?)
                 } else {
                     None
                 };
                 ServerMsg::Board { board, turn, v2 }
             }
+            ServerKeyword::View => {
+                let (board, turn) = parse_board(&mut fields)?;
+                let v2 = parse_board_v2(&mut fields)?;
+                ServerMsg::View { board, turn, v2 }
+            }
+            ServerKeyword::Token => ServerMsg::Token {
+                token: fields.parse("a token")?,
+                grace: fields.number("the seconds held")?,
+            },
+            ServerKeyword::Away => ServerMsg::Away {
+                name: fields.parse("who is away")?,
+                seconds: fields.number("the seconds held")?,
+            },
+            ServerKeyword::Back => ServerMsg::Back(fields.parse("who is back")?),
+            ServerKeyword::Watching => match fields.word() {
+                Some("-") => ServerMsg::Watching(None),
+                Some(x) => ServerMsg::Watching(Some(Watched {
+                    x: x.parse()?,
+                    o: fields.parse("who plays O")?,
+                    limit: fields.limit("the turn limit")?,
+                })),
+                None => {
+                    return Err(ParseError::MissingField {
+                        keyword: spelling,
+                        expected: "who plays X (or -)",
+                    });
+                }
+            },
+            ServerKeyword::Ended => ServerMsg::Ended(parse_verdict(&mut fields)?),
+            ServerKeyword::Tally => ServerMsg::Tally {
+                x: fields.number("X's wins")?,
+                o: fields.number("O's wins")?,
+                ties: fields.number("ties")?,
+            },
             ServerKeyword::Clock => ServerMsg::Clock {
                 seconds: fields.number("seconds left")?,
                 mover: if fields.has_more() {
@@ -940,11 +1135,42 @@ fn keyword_of<V: Copy>(word: &str, table: &[(&str, V)]) -> Option<V> {
 fn parse_outcome(fields: &mut Fields<'_>) -> Result<Outcome, ParseError> {
     /// What the first word says.
     #[derive(Clone, Copy)]
-    enum Verdict {
+    enum Said {
         Win,
         Lose,
         Tie,
     }
+    let word = fields.word().ok_or(ParseError::MissingField {
+        keyword: fields.keyword,
+        expected: "WIN, LOSE or TIE",
+    })?;
+    let said = [("WIN", Said::Win), ("LOSE", Said::Lose), ("TIE", Said::Tie)];
+    match keyword_of(word, &said) {
+        Some(Said::Win) => Ok(Outcome::Win(parse_ending(fields)?)),
+        Some(Said::Lose) => Ok(Outcome::Lose(parse_ending(fields)?)),
+        Some(Said::Tie) => Ok(Outcome::Tie),
+        None => Err(ParseError::InvalidWord {
+            field: "result",
+            value: excerpt(word),
+        }),
+    }
+}
+
+/// Parses `<mark> <ending>` or `TIE` (a watched game's `ENDED`).
+fn parse_verdict(fields: &mut Fields<'_>) -> Result<Verdict, ParseError> {
+    let word = fields.word().ok_or(ParseError::MissingField {
+        keyword: fields.keyword,
+        expected: "X, O or TIE",
+    })?;
+    if word.eq_ignore_ascii_case("TIE") {
+        return Ok(Verdict::Tie);
+    }
+    let mark = word.parse()?;
+    Ok(Verdict::Won(mark, parse_ending(fields)?))
+}
+
+/// Parses `LINE <a> <b> <c>` or `FORFEIT <reason>`.
+fn parse_ending(fields: &mut Fields<'_>) -> Result<Ending, ParseError> {
     /// How the game ended.
     #[derive(Clone, Copy)]
     enum How {
@@ -956,53 +1182,63 @@ fn parse_outcome(fields: &mut Fields<'_>) -> Result<Outcome, ParseError> {
         field,
         value: excerpt(value),
     };
-    let word = fields.word().ok_or(ParseError::MissingField {
-        keyword,
-        expected: "WIN, LOSE or TIE",
-    })?;
-    let won = match keyword_of(
-        word,
-        &[
-            ("WIN", Verdict::Win),
-            ("LOSE", Verdict::Lose),
-            ("TIE", Verdict::Tie),
-        ],
-    ) {
-        Some(Verdict::Win) => true,
-        Some(Verdict::Lose) => false,
-        Some(Verdict::Tie) => return Ok(Outcome::Tie),
-        None => return Err(invalid("result", word)),
-    };
     let how = fields.word().ok_or(ParseError::MissingField {
         keyword,
         expected: "LINE or FORFEIT",
     })?;
-    let ending = match keyword_of(how, &[("LINE", How::Line), ("FORFEIT", How::Forfeit)]) {
+    match keyword_of(how, &[("LINE", How::Line), ("FORFEIT", How::Forfeit)]) {
         Some(How::Line) => {
             let mut cells = [Cell::ALL[0]; 3];
             for cell in &mut cells {
                 *cell = fields.parse("three cells")?;
             }
-            Ending::Line(Line::from_cells(cells).ok_or_else(|| {
+            Ok(Ending::Line(Line::from_cells(cells).ok_or_else(|| {
                 ParseError::InvalidLine(excerpt(&cells.map(|c| c.to_string()).join(" ")))
-            })?)
+            })?))
         }
         Some(How::Forfeit) => {
             let reason = fields.word().ok_or(ParseError::MissingField {
                 keyword,
                 expected: "a forfeit reason",
             })?;
-            Ending::Forfeit(
+            Ok(Ending::Forfeit(
                 Forfeit::from_word(reason).ok_or_else(|| invalid("forfeit reason", reason))?,
-            )
+            ))
         }
-        None => return Err(invalid("ending", how)),
+        None => Err(invalid("ending", how)),
+    }
+}
+
+/// Parses `<cells> <turn>`: a board and whose move it is (`-`: over).
+fn parse_board(fields: &mut Fields<'_>) -> Result<(Board, Option<Mark>), ParseError> {
+    let board = fields.parse("nine cells")?;
+    let turn = match fields.word() {
+        Some("-") => None,
+        Some(word) => Some(word.parse()?),
+        None => {
+            return Err(ParseError::MissingField {
+                keyword: fields.keyword,
+                expected: "whose turn (X, O or -)",
+            });
+        }
     };
-    Ok(if won {
-        Outcome::Win(ending)
-    } else {
-        Outcome::Lose(ending)
-    })
+    Ok((board, turn))
+}
+
+/// Parses version 2's `<last> <left>` after a board.
+fn parse_board_v2(fields: &mut Fields<'_>) -> Result<BoardV2, ParseError> {
+    let last = match fields.word() {
+        Some("-") => None,
+        Some(word) => Some(word.parse()?),
+        None => {
+            return Err(ParseError::MissingField {
+                keyword: fields.keyword,
+                expected: "the last move (or -)",
+            });
+        }
+    };
+    let left = fields.limit("the mover's time")?;
+    Ok(BoardV2 { last, left })
 }
 
 #[cfg(test)]
@@ -1038,6 +1274,8 @@ mod tests {
             C::No,
             C::Quit,
             C::Computer,
+            C::Watch,
+            C::Resume,
         ] {
             assert!(CLIENT_KEYWORDS.iter().any(|&(_, t)| t == k), "{k:?}");
         }
@@ -1057,6 +1295,13 @@ mod tests {
             S::Left,
             S::Rejoin,
             S::Line,
+            S::Token,
+            S::Away,
+            S::Back,
+            S::Watching,
+            S::View,
+            S::Ended,
+            S::Tally,
         ] {
             assert!(SERVER_KEYWORDS.iter().any(|&(_, t)| t == k), "{k:?}");
         }
@@ -1075,7 +1320,18 @@ mod tests {
                 name: name("alice"),
                 features: vec![feature("computer"), feature("lobby")],
             },
-            ClientMsg::Play(name("carol")),
+            ClientMsg::Play {
+                name: name("carol"),
+                code: None,
+            },
+            ClientMsg::Play {
+                name: name("carol"),
+                code: Some(Code::from_bytes([1, 2, 3, 4, 5, 6])),
+            },
+            ClientMsg::Watch(WatchMode::On),
+            ClientMsg::Watch(WatchMode::Off),
+            ClientMsg::Watch(WatchMode::Only),
+            ClientMsg::Resume(Token::from_bytes([7; 16])),
             ClientMsg::Computer(None),
             ClientMsg::Computer(Some(Level::Perfect)),
             ClientMsg::Move(cell(7)),
@@ -1186,6 +1442,45 @@ mod tests {
                 waiting: 0,
                 next: None,
             },
+            ServerMsg::Token {
+                token: Token::from_bytes([0xf0; 16]),
+                grace: 30,
+            },
+            ServerMsg::Away {
+                name: name("bob"),
+                seconds: 30,
+            },
+            ServerMsg::Back(name("bob")),
+            ServerMsg::Watching(None),
+            ServerMsg::Watching(Some(Watched {
+                x: name("ann"),
+                o: name("bob"),
+                limit: Limit(Some(120)),
+            })),
+            ServerMsg::View {
+                board: "X...O....".parse().expect("board"),
+                turn: Some(Mark::X),
+                v2: BoardV2 {
+                    last: Some(cell(5)),
+                    left: Limit(Some(120)),
+                },
+            },
+            ServerMsg::View {
+                board: Board::new(),
+                turn: Some(Mark::X),
+                v2: BoardV2 {
+                    last: None,
+                    left: Limit(None),
+                },
+            },
+            ServerMsg::Ended(Verdict::Tie),
+            ServerMsg::Ended(Verdict::Won(Mark::X, Ending::Line(line("1 2 3")))),
+            ServerMsg::Ended(Verdict::Won(Mark::O, Ending::Forfeit(Forfeit::Quit))),
+            ServerMsg::Tally {
+                x: 1,
+                o: 2,
+                ties: 0,
+            },
         ];
         for reason in [
             Forfeit::Quit,
@@ -1230,6 +1525,11 @@ mod tests {
                 "HELLO 1 alice",
                 "HELLO 2 alice computer lobby",
                 "PLAY carol",
+                "PLAY carol BCDEFG",
+                "WATCH",
+                "WATCH OFF",
+                "WATCH ONLY",
+                "RESUME 07070707070707070707070707070707",
                 "COMPUTER",
                 "COMPUTER perfect",
                 "MOVE 7",
@@ -1292,7 +1592,13 @@ mod tests {
                 "REMATCH -",
             ]
         );
-        assert_eq!("play Zoë".parse(), Ok(ClientMsg::Play(name("Zoë"))));
+        assert_eq!(
+            "play Zoë".parse(),
+            Ok(ClientMsg::Play {
+                name: name("Zoë"),
+                code: None
+            })
+        );
         assert_eq!(
             "computer EASY".parse(),
             Ok(ClientMsg::Computer(Some(Level::Easy)))
@@ -1349,6 +1655,78 @@ mod tests {
             Limit(Some(30))
         );
         assert_eq!(Limit::from_duration(None).to_string(), "-");
+    }
+
+    /// Features `watch` and `resume`, as docs/PROTOCOL.md spells them.
+    #[test]
+    fn watch_and_resume_forms_are_as_documented() {
+        let shown: Vec<String> = all_server_msgs()
+            .iter()
+            .map(ToString::to_string)
+            .filter(|l| {
+                [
+                    "TOKEN", "AWAY", "BACK", "WATCHING", "VIEW", "ENDED", "TALLY",
+                ]
+                .iter()
+                .any(|k| l.starts_with(k))
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                format!("TOKEN {} 30", "f0".repeat(16)).as_str(),
+                "AWAY bob 30",
+                "BACK bob",
+                "WATCHING -",
+                "WATCHING ann bob 120",
+                "VIEW X...O.... X 5 120",
+                "VIEW ......... X - -",
+                "ENDED TIE",
+                "ENDED X LINE 1 2 3",
+                "ENDED O FORFEIT QUIT",
+                "TALLY 1 2 0",
+            ]
+        );
+        let client: Vec<String> = all_client_msgs()
+            .iter()
+            .map(ToString::to_string)
+            .filter(|l| ["PLAY", "WATCH", "RESUME"].iter().any(|k| l.starts_with(k)))
+            .collect();
+        assert_eq!(
+            client,
+            [
+                "PLAY carol",
+                "PLAY carol BCDEFG",
+                "WATCH",
+                "WATCH OFF",
+                "WATCH ONLY",
+                format!("RESUME {}", "07".repeat(16)).as_str(),
+            ]
+        );
+        // People type codes in any case.
+        assert_eq!(
+            "play carol bcdefg".parse(),
+            Ok(ClientMsg::Play {
+                name: name("carol"),
+                code: Some(Code::from_bytes([1, 2, 3, 4, 5, 6]))
+            })
+        );
+        for bad in [
+            "WATCH ALL",
+            "RESUME 1234",
+            "PLAY carol 12",
+            "VIEW ......... X",
+            "ENDED X",
+            "ENDED - LINE 1 2 3",
+            "WATCHING ann",
+            "TOKEN 00 30",
+        ] {
+            assert!(
+                bad.parse::<ClientMsg>().is_err() && bad.parse::<ServerMsg>().is_err(),
+                "{bad}"
+            );
+        }
+        assert!(!ErrorCode::Token.is_fatal() && !ErrorCode::Full.is_fatal());
     }
 
     #[test]

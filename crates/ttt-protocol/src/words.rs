@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use crate::board::{Board, Cell, Mark};
-use crate::message::{Departure, Place};
+use crate::message::{Departure, Place, Verdict};
 use crate::outcome::{Ending, Forfeit, Outcome, Score};
 
 /// The width every line for a person fits in: an ordinary terminal's.
@@ -354,6 +354,103 @@ pub fn unreadable_line(error: &str) -> String {
     format!("Ignoring a line from the server that this client does not understand ({error}).")
 }
 
+/// How to come back, for a person, before the line to type (`play ann
+/// K7XQ2M`), which goes on a line of its own so it is never cut.
+pub fn come_back(grace: Duration) -> String {
+    format!(
+        "If your connection drops, your place is kept for {}. To come back, connect \
+         again and type:",
+        seconds(grace)
+    )
+}
+
+/// A player's connection dropped and their seat is held.
+pub fn away(name: &str, left: Duration) -> String {
+    format!(
+        "{name}'s connection dropped; they have {} to come back (their clock runs on).",
+        seconds(left)
+    )
+}
+
+/// They came back.
+pub fn back(name: &str) -> String {
+    format!("{name} is back.")
+}
+
+/// You came back to your seat or place.
+pub fn you_are_back() -> &'static str {
+    "You are back."
+}
+
+/// The connection was lost and the client tries again.
+pub fn reconnecting(attempt: u32, left: Duration) -> String {
+    format!(
+        "Connection lost; coming back (try {attempt}, {} left to get in)...",
+        seconds(left)
+    )
+}
+
+/// The seat could not be got back.
+pub fn could_not_come_back() -> &'static str {
+    "Could not get back in time; the seat is lost."
+}
+
+/// Watching starts, or a new game begins at the watched table.
+pub fn watching(x: &str, o: &str, limit: Option<Duration>) -> String {
+    let clock = limit.map_or(String::new(), |l| format!(" Each move has {}.", seconds(l)));
+    format!("Watching {x} (X) against {o} (O).{clock}")
+}
+
+/// The watched table has no game now.
+pub fn no_game_on() -> &'static str {
+    "Nobody is playing at the table now."
+}
+
+/// A move at the watched table: "ann (X) took 5.".
+pub fn watched_move(name: &str, mark: Mark, cell: Cell) -> String {
+    format!("{name} ({mark}) took {cell}.")
+}
+
+/// Whose move it is at the watched table.
+pub fn watched_turn(name: &str, mark: Mark, left: Option<Duration>) -> String {
+    match left {
+        Some(left) => format!("{name} ({mark}) to move, {} left.", seconds(left)),
+        None => format!("{name} ({mark}) to move."),
+    }
+}
+
+/// How a watched game ended, by name: `x` and `o` are the players.
+pub fn verdict(verdict: Verdict, x: &str, o: &str) -> String {
+    let name = |mark| if mark == Mark::X { x } else { o };
+    match verdict {
+        Verdict::Tie => "It's a tie: the board is full.".to_owned(),
+        Verdict::Won(mark, Ending::Line(line)) => {
+            format!("{} wins: three in a row on {line}.", name(mark))
+        }
+        Verdict::Won(mark, Ending::Forfeit(reason)) => format!(
+            "{} wins: {} {}.",
+            name(mark),
+            name(mark.other()),
+            match reason {
+                Forfeit::Quit => "left the game",
+                Forfeit::Disconnect => "disconnected",
+                Forfeit::Timeout => "ran out of time",
+                Forfeit::Abuse => "was cut off for protocol errors",
+            }
+        ),
+    }
+}
+
+/// The running score at the watched table.
+pub fn tally(x_name: &str, x: u32, o_name: &str, o: u32, ties: u32) -> String {
+    format!("Score at the table: {x_name} {x}, {o_name} {o}, ties {ties}.")
+}
+
+/// A person stopped watching.
+pub fn unwatched() -> &'static str {
+    "You stopped watching."
+}
+
 /// A `RESULT`, in words, from this player's side.
 ///
 /// ```
@@ -445,6 +542,28 @@ mod tests {
         assert_eq!(
             outcome(Outcome::Tie, "bob"),
             "It's a tie: the board is full."
+        );
+    }
+
+    #[test]
+    fn watched_games_are_told_by_name() {
+        let line = "1 5 9".parse().expect("line");
+        assert_eq!(
+            verdict(Verdict::Won(Mark::O, Ending::Line(line)), "ann", "bob"),
+            "bob wins: three in a row on 1 5 9."
+        );
+        assert_eq!(
+            verdict(
+                Verdict::Won(Mark::X, Ending::Forfeit(Forfeit::Timeout)),
+                "ann",
+                "bob"
+            ),
+            "ann wins: bob ran out of time."
+        );
+        assert_eq!(
+            come_back(Duration::from_secs(30)),
+            "If your connection drops, your place is kept for 30 s. To come back, connect \
+             again and type:"
         );
     }
 

@@ -5,9 +5,9 @@ use std::io::{self, Read};
 
 use proptest::prelude::*;
 use ttt_protocol::{
-    Board, BoardV2, Cell, ClientMsg, Departure, Ending, ErrorCode, Feature, Forfeit, FrameError,
-    Level, Limit, LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score, ServerMsg, Text,
-    Version, VersionNumber,
+    Board, BoardV2, Cell, ClientMsg, Code, Departure, Ending, ErrorCode, Feature, Forfeit,
+    FrameError, Level, Limit, LineReader, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score,
+    ServerMsg, Text, Token, Verdict, Version, VersionNumber, WatchMode, Watched,
 };
 
 fn mark() -> impl Strategy<Value = Mark> {
@@ -38,8 +38,8 @@ fn board() -> impl Strategy<Value = Board> {
     })
 }
 
-fn outcome() -> impl Strategy<Value = Outcome> {
-    let ending = prop_oneof![
+fn ending() -> impl Strategy<Value = Ending> {
+    prop_oneof![
         proptest::sample::select(ttt_protocol::Line::ALL.to_vec()).prop_map(Ending::Line),
         proptest::sample::select(vec![
             Forfeit::Quit,
@@ -48,12 +48,19 @@ fn outcome() -> impl Strategy<Value = Outcome> {
             Forfeit::Abuse
         ])
         .prop_map(Ending::Forfeit),
-    ];
+    ]
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
     prop_oneof![
-        ending.clone().prop_map(Outcome::Win),
-        ending.prop_map(Outcome::Lose),
+        ending().prop_map(Outcome::Win),
+        ending().prop_map(Outcome::Lose),
         Just(Outcome::Tie),
     ]
+}
+
+fn token() -> impl Strategy<Value = Token> {
+    any::<[u8; 16]>().prop_map(Token::from_bytes)
 }
 
 fn error_code() -> impl Strategy<Value = ErrorCode> {
@@ -94,7 +101,13 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
                 version,
                 name,
             }),
-        name().prop_map(ClientMsg::Play),
+        (name(), proptest::option::of(any::<[u8; 6]>())).prop_map(|(name, code)| ClientMsg::Play {
+            name,
+            code: code.map(Code::from_bytes)
+        }),
+        proptest::sample::select(vec![WatchMode::On, WatchMode::Off, WatchMode::Only])
+            .prop_map(ClientMsg::Watch),
+        token().prop_map(ClientMsg::Resume),
         proptest::option::of(proptest::sample::select(Level::ALL.to_vec()))
             .prop_map(ClientMsg::Computer),
         cell().prop_map(ClientMsg::Move),
@@ -148,6 +161,32 @@ fn server_msg() -> impl Strategy<Value = ServerMsg> {
         limit().prop_map(ServerMsg::Rejoin),
         (any::<u32>(), proptest::option::of(name()))
             .prop_map(|(waiting, next)| ServerMsg::Line { waiting, next }),
+        (token(), any::<u32>()).prop_map(|(token, grace)| ServerMsg::Token { token, grace }),
+        (name(), any::<u32>()).prop_map(|(name, seconds)| ServerMsg::Away { name, seconds }),
+        name().prop_map(ServerMsg::Back),
+        proptest::option::of((name(), name(), limit()))
+            .prop_map(|w| ServerMsg::Watching(w.map(|(x, o, limit)| Watched { x, o, limit }))),
+        (
+            board(),
+            proptest::option::of(mark()),
+            proptest::option::of(cell()),
+            limit()
+        )
+            .prop_map(|(board, turn, last, left)| ServerMsg::View {
+                board,
+                turn,
+                v2: BoardV2 { last, left },
+            }),
+        prop_oneof![
+            (mark(), ending()).prop_map(|(mark, ending)| Verdict::Won(mark, ending)),
+            Just(Verdict::Tie)
+        ]
+        .prop_map(ServerMsg::Ended),
+        (any::<u32>(), any::<u32>(), any::<u32>()).prop_map(|(x, o, ties)| ServerMsg::Tally {
+            x,
+            o,
+            ties
+        }),
     ]
 }
 

@@ -254,6 +254,10 @@ pub struct Table {
     /// Whether each seat may stay on for the next in line (the computer's
     /// may not: see [`Table::seat_computer`]).
     may_stay: [bool; 2],
+    /// The board of the current (or last) game, and its last move, for
+    /// [`Table::recap`].
+    board: Board,
+    last: Option<Cell>,
     state: State,
 }
 
@@ -286,6 +290,8 @@ impl Table {
             x,
             contested: false,
             may_stay: [true; 2],
+            board: Board::new(),
+            last: None,
             state: State::Over { stays: None },
         };
         let mut said = Said::new();
@@ -420,6 +426,55 @@ impl Table {
         }
     }
 
+    /// What `seat` needs to be told to pick the table up where it is, at
+    /// `now`, as if it had just sat down: its game's start (its mark, the
+    /// opponent, the limit), the running score, the board as it stands
+    /// (with the mover's time left now), and the rematch offer if it is
+    /// open (with the time left to answer; `Accepted` if `seat` said yes
+    /// already). Nothing when the table is over. The table does not care
+    /// why it is asked: a player coming back, someone watching.
+    pub fn recap(&self, seat: Seat, now: Instant) -> Said {
+        let mut said = Said::new();
+        let left_of =
+            |deadline: Option<Instant>| deadline.map(|d| d.saturating_duration_since(now));
+        let (turn, left) = match &self.state {
+            State::Playing { game, clock } => (game.turn(), left_of(clock.deadline)),
+            State::Offered { .. } => (None, None),
+            State::Over { .. } => return said,
+        };
+        said.push((
+            seat,
+            Say::Start {
+                mark: self.mark(seat),
+                opponent: self.name(seat.other()).clone(),
+                limit: self.settings.turn_timeout,
+            },
+        ));
+        said.push((seat, Say::Score(self.score(seat))));
+        said.push((
+            seat,
+            Say::Board {
+                board: self.board,
+                turn,
+                last: self.last,
+                left,
+            },
+        ));
+        if let State::Offered {
+            answers, deadline, ..
+        } = &self.state
+        {
+            let say = match answers[seat.index()] {
+                Some(true) => Say::Accepted,
+                _ => Say::Rematch {
+                    limit: left_of(*deadline),
+                },
+            };
+            said.push((seat, say));
+        }
+        said
+    }
+
     /// `seat`'s answer to the rematch offer so far, while it is open.
     pub fn rematch_answer(&self, seat: Seat) -> Option<bool> {
         match &self.state {
@@ -470,6 +525,8 @@ impl Table {
             ));
         }
         let game = Game::new();
+        self.board = *game.board();
+        self.last = None;
         self.broadcast(
             Say::Board {
                 board: *game.board(),
@@ -503,6 +560,8 @@ impl Table {
             MoveError::Over => Refusal::GameOver,
         })?;
         let next = matches!(progress, Progress::Next(_));
+        self.board = *game.board();
+        self.last = Some(cell);
         let board = Say::Board {
             board: *game.board(),
             turn: game.turn(),
@@ -536,6 +595,7 @@ impl Table {
                 left: None,
             };
             self.broadcast(last_board, said);
+            self.last = None;
         }
         let outcome = Outcome::Lose(Ending::Forfeit(reason)).for_seat(loser);
         self.end_game(outcome, Some((loser, reason)), now, said);

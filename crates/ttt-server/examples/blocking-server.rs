@@ -214,13 +214,17 @@ fn play(mut players: [Player; 2], settings: TableSettings) {
                     Ok(ClientMsg::Move(cell)) => Some(Event::Move(cell)),
                     Ok(ClientMsg::Rematch(yes)) => Some(Event::Rematch(yes)),
                     Ok(ClientMsg::Quit) => Some(Event::Quit),
-                    Ok(ClientMsg::Hello { .. } | ClientMsg::Play(_)) => {
+                    Ok(ClientMsg::Hello { .. } | ClientMsg::Play { .. }) => {
                         player.tell(&Tell::Refused(Refused::AlreadyGreeted));
                         continue;
                     }
-                    // Version 1 has no COMPUTER: an unknown message here.
-                    Ok(ClientMsg::Computer(_)) => {
-                        let unknown = ttt_protocol::ParseError::UnknownKeyword("COMPUTER".into());
+                    // Version 1 has none of these: an unknown message here.
+                    Ok(
+                        msg @ (ClientMsg::Computer(_) | ClientMsg::Watch(_) | ClientMsg::Resume(_)),
+                    ) => {
+                        let word = msg.to_string();
+                        let word = word.split(' ').next().unwrap_or_default();
+                        let unknown = ttt_protocol::ParseError::UnknownKeyword(word.into());
                         player.tell(&Tell::Refused(Refused::Parse(unknown)));
                         continue;
                     }

@@ -40,6 +40,12 @@ pub struct Args {
     #[arg(long, env = "HANDSHAKE_TIMEOUT", default_value = "60", value_parser = parse_timeout)]
     pub handshake_timeout: Timeout,
 
+    /// Time the seat or place of a player whose connection dropped is held
+    /// for them to come back (clients that ask, and people in nc, who are
+    /// shown a code), in whole seconds; 0 = a drop is final at once.
+    #[arg(long, env = "GRACE", default_value = "30", value_parser = parse_timeout)]
+    pub grace: Timeout,
+
     /// Time a client may leave the server's messages unread before it is
     /// treated as gone.
     #[arg(long, env = "WRITE_TIMEOUT", default_value = "5", value_parser = parse_limit)]
@@ -100,6 +106,8 @@ pub struct Settings {
     /// The computer opponent's pause before each move; `None`: there is
     /// no computer opponent.
     pub computer_pause: Option<Duration>,
+    /// How long a dropped player's seat or place is held; `None`: not at all.
+    pub grace: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -111,6 +119,7 @@ impl Default for Settings {
             write_timeout: Duration::from_secs(5),
             liveness: ttt_cli::liveness::DEFAULT_LIVENESS,
             computer_pause: Some(Duration::from_millis(600)),
+            grace: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -124,6 +133,7 @@ impl From<&Args> for Settings {
             liveness: args.liveness.0,
             computer_pause: (!args.no_computer)
                 .then(|| args.computer_pause.0.unwrap_or(Duration::ZERO)),
+            grace: args.grace.0.map(whole_seconds),
         }
     }
 }

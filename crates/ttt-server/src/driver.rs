@@ -175,6 +175,7 @@ impl Server {
                     pause,
                     seed: seed(),
                 }),
+                grace: settings.grace,
             }),
             write_timeout: settings.write_timeout,
             liveness: settings.liveness,
@@ -449,6 +450,7 @@ impl Server {
                             self.dirty.push(token);
                         }
                     }
+                    Out::Drop(id) => self.remove(token(id)),
                     Out::Evict(id) => {
                         let token = token(id);
                         let held = self.conns.len();

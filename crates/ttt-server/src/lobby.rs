@@ -41,14 +41,17 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{ClientMsg, Feature, Level, Name, Outcome, ParseError, Place, Version};
+use ttt_protocol::{
+    ClientMsg, Code, Feature, Level, Mark, Name, Outcome, ParseError, Place, Token, Verdict,
+    Version, WatchMode,
+};
 use ttt_rules::{Event, Farewell, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettings};
 
 use crate::computer::{Computer, ComputerSettings};
 use crate::machine::{Arrivals, Crowd, Machine};
 use crate::policy::{Cut, Policy};
 use crate::speech::Speaker;
-use crate::tell::{Broken, Closing, Refused, Tell};
+use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
 use crate::wire::Wire;
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
@@ -68,6 +71,29 @@ pub const MAX_QUEUE: usize = 32;
 
 /// Players queued from one machine (an IPv4 address, or an IPv6 /64).
 pub const MAX_QUEUED_PER_ADDR: usize = 8;
+
+/// Connections watching the table at once (feature `watch`, and people).
+/// Beyond it, `WATCH` is refused (`ERR FULL`). Each costs a line per event
+/// in its outbox, bounded like everyone's, and is never waited for.
+pub const MAX_WATCHERS: usize = 32;
+
+/// Tries to come back (`RESUME`, or a person's name and code) that failed,
+/// allowed per machine within [`TRIES_WINDOW`]; beyond, every try from
+/// that machine is refused unchecked until the window moves on.
+pub const TRIES_PER_MACHINE: usize = 5;
+
+/// Failed tries to come back allowed from all machines within
+/// [`TRIES_WINDOW`].
+pub const TRIES_IN_ALL: usize = 60;
+
+/// The window the failed tries are counted in.
+pub const TRIES_WINDOW: Duration = Duration::from_secs(60);
+
+/// Wrong codes given for one person's held place before the code is
+/// void (the place is still held until the grace ends). With 32^6 codes,
+/// the chance that someone else comes back in their place is at most
+/// this many in a billion.
+pub const CODE_TRIES: u32 = 10;
 
 /// The prefix of the computer opponent's names (`computer-perfect`): kept
 /// for it, so that nobody can pass for it.
@@ -93,6 +119,11 @@ pub enum Out {
     /// (a reset, its last line unsent) when its machine already has as many
     /// closes lingering as it may. Only a flooding machine gets this.
     Evict(ConnId),
+    /// This connection is gone (the lobby was told so) and its player's
+    /// seat or place is held: close the socket now, send nothing more.
+    /// The lobby still knows the player, under this id, until they come
+    /// back on another connection or the grace ends.
+    Drop(ConnId),
 }
 
 /// How the lobby is timed, and what it offers.
@@ -104,6 +135,10 @@ pub struct LobbySettings {
     pub table: TableSettings,
     /// The computer opponent; `None`: humans only.
     pub computer: Option<ComputerSettings>,
+    /// How long the seat or place of a player whose connection dropped is
+    /// held (feature `resume`, and people); `None`: not at all, a drop is
+    /// final at once.
+    pub grace: Option<Duration>,
 }
 
 /// A summary of the lobby, for logs and displays: one place that knows
@@ -138,6 +173,8 @@ pub struct Lobby {
     queue: VecDeque<(ConnId, Name)>,
     /// Players asked whether to join the line again, and until when.
     asked: Vec<(ConnId, Option<Instant>)>,
+    /// Failed tries to come back lately, and from where.
+    failed_tries: VecDeque<(Instant, Machine)>,
     table: Option<Sitting>,
     /// Tables opened so far, for logs.
     tables: u64,
@@ -160,6 +197,22 @@ struct Conn {
     computer: bool,
     /// A person typed `q` in a game and is asked to confirm.
     confirming: bool,
+    /// The features granted at the handshake (said again on a resume).
+    features: Vec<Feature>,
+    /// Watches the table (when not seated at it).
+    watching: bool,
+    /// The way back given to this player, if any (feature `resume`, and
+    /// people, on a server with a grace period).
+    comeback: Option<Comeback>,
+    /// The connection dropped: the seat or place is held until then.
+    away: Option<Instant>,
+}
+
+/// A player's way back, and how often it was guessed wrong.
+#[derive(Debug, Clone)]
+struct Comeback {
+    secret: Secret,
+    wrong: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +222,8 @@ enum Stage {
     Seated(Seat),
     /// Asked whether to join the back of the line, as `name`.
     Asked(Name),
+    /// Said hello, and only watches (`WATCH ONLY`): not in line.
+    Watching,
 }
 
 /// Who a connection is, as far as the lobby's rules care.
@@ -189,6 +244,33 @@ impl Kind {
             Kind::Program(wire) => wire.stay,
             Kind::Person => true,
             Kind::Unsettled => false,
+        }
+    }
+
+    /// May watch the table (feature `watch`, and people).
+    fn may_watch(self) -> bool {
+        match self {
+            Kind::Program(wire) => wire.watch,
+            Kind::Person => true,
+            Kind::Unsettled => false,
+        }
+    }
+
+    /// Is given a way back (feature `resume`, and people).
+    fn may_resume(self) -> bool {
+        match self {
+            Kind::Program(wire) => wire.resume,
+            Kind::Person => true,
+            Kind::Unsettled => false,
+        }
+    }
+
+    /// How the driver speaks to this kind.
+    fn speaker(self) -> Option<Speaker> {
+        match self {
+            Kind::Program(wire) => Some(Speaker::Program(wire)),
+            Kind::Person => Some(Speaker::Person),
+            Kind::Unsettled => None,
         }
     }
 
@@ -229,6 +311,7 @@ impl Lobby {
             now,
             queue: VecDeque::new(),
             asked: Vec::new(),
+            failed_tries: VecDeque::new(),
             table: None,
             tables: 0,
             out: Vec::new(),
@@ -284,6 +367,10 @@ impl Lobby {
                 line_told: None,
                 computer: false,
                 confirming: false,
+                features: Vec::new(),
+                watching: false,
+                comeback: None,
+                away: None,
             },
         );
         self.greeting.push_back(id);
@@ -337,6 +424,11 @@ impl Lobby {
         let verdict = match conn.kind {
             Kind::Person => self.person_line(id, line, now),
             Kind::Unsettled => match line.parse::<ClientMsg>() {
+                Ok(ClientMsg::Watch(mode)) if mode != WatchMode::Off => {
+                    // `WATCH` as a program writes it, or typed by a person.
+                    let person = line.trim_start().starts_with(|c: char| c.is_lowercase());
+                    self.spectate(id, person, now)
+                }
                 Ok(msg) => self.message(id, msg, now),
                 Err(e) => self.unsettled_line(id, line, e),
             },
@@ -425,6 +517,7 @@ impl Lobby {
         }
         let msg = match computer_word(&word) {
             Some(level) => ClientMsg::Computer(level),
+            None if word == "unwatch" => ClientMsg::Watch(WatchMode::Off),
             None => line.parse::<ClientMsg>().map_err(Refused::Parse)?,
         };
         match (msg, stage) {
@@ -461,12 +554,81 @@ impl Lobby {
         };
         // A player's departure is news; a connection that never said hello
         // is one of possibly thousands.
+        if conn.away.is_some() {
+            return;
+        }
         if conn.stage == Stage::Greeting {
             log::debug!("{}: disconnected before saying hello", conn.peer);
         } else {
             log::info!("{}: disconnected", conn.peer);
         }
-        self.depart(id, Gone::Disconnected, now);
+        if !self.hold(id, now) {
+            self.depart(id, Gone::Disconnected, now);
+        }
+    }
+
+    /// A player's connection dropped: hold their seat or place for the
+    /// grace period, if they were given a way back, and tell those who
+    /// see them. False if there is nothing to hold.
+    fn hold(&mut self, id: ConnId, now: Instant) -> bool {
+        let Some(grace) = self.settings.grace else {
+            return false;
+        };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return false;
+        };
+        let holds = matches!(
+            conn.stage,
+            Stage::Queued | Stage::Seated(_) | Stage::Asked(_)
+        );
+        if conn.comeback.is_none() || !holds {
+            return false;
+        }
+        conn.away = Some(now + grace);
+        conn.confirming = false;
+        let peer = conn.peer;
+        let seated = matches!(conn.stage, Stage::Seated(_));
+        self.out.push(Out::Drop(id));
+        let Some(name) = self.name_of(id) else {
+            return true;
+        };
+        log::info!("{peer}: {name}'s connection dropped; held for {grace:?}");
+        if seated {
+            self.about_player(id, &Tell::Away { name, left: grace });
+        }
+        true
+    }
+
+    /// Tells the others at the table, and the watchers, something about
+    /// the seated player `id`.
+    fn about_player(&mut self, id: ConnId, tell: &Tell) {
+        let mut told: Vec<ConnId> = self
+            .table
+            .as_ref()
+            .map(|s| s.seats.into_iter().flatten().filter(|&c| c != id).collect())
+            .unwrap_or_default();
+        told.extend(self.watchers());
+        for other in told {
+            self.tell(other, tell.clone());
+        }
+    }
+
+    /// The name a player is known by: at the table, in line, or asked.
+    fn name_of(&self, id: ConnId) -> Option<Name> {
+        if let Some(sitting) = &self.table
+            && let Some(seat) = Seat::BOTH
+                .into_iter()
+                .find(|&seat| sitting.seats[seat.index()] == Some(id))
+        {
+            return Some(sitting.table.name(seat).clone());
+        }
+        if let Some((_, name)) = self.queue.iter().find(|(q, _)| *q == id) {
+            return Some(name.clone());
+        }
+        match &self.conns.get(&id)?.stage {
+            Stage::Asked(name) => Some(name.clone()),
+            _ => None,
+        }
     }
 
     /// Lets time pass: handshake deadlines, the turn clock, the computer,
@@ -496,6 +658,23 @@ impl Lobby {
         for id in late {
             log::info!("{}: did not answer whether to play again", self.peer(id));
             self.close_with(id, Closing::NoRejoin { late: true });
+        }
+        let mut gone: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.away.is_some_and(|until| until <= now))
+            .map(|(&id, _)| id)
+            .collect();
+        gone.sort();
+        for id in gone {
+            log::info!("{}: did not come back in time", self.peer(id));
+            if let Some(conn) = self.conns.get_mut(&id) {
+                // Gone for good: nothing more is held.
+                conn.comeback = None;
+            }
+            self.depart(id, Gone::Disconnected, now);
+            // Whatever the table did with the seat, the player is gone.
+            self.close(id);
         }
         let contested = !self.queue.is_empty();
         if let Some(sitting) = &mut self.table
@@ -530,7 +709,8 @@ impl Lobby {
             .and_then(|s| s.computer.as_ref())
             .and_then(|(_, c)| c.next_deadline());
         let asked = self.asked.iter().filter_map(|&(_, until)| until).min();
-        [handshake, table, computer, asked]
+        let away = self.conns.values().filter_map(|c| c.away).min();
+        [handshake, table, computer, asked, away]
             .into_iter()
             .flatten()
             .min()
@@ -580,8 +760,14 @@ impl Lobby {
             ) => match version.known() {
                 Some(version) => {
                     reserved(&name)?;
-                    let stay = features.contains(&Feature::stay()) && version.has_v2();
-                    let speaker = Speaker::Program(Wire { version, stay });
+                    let v2 = version.has_v2();
+                    let asked = |feature: Feature| v2 && features.contains(&feature);
+                    let speaker = Speaker::Program(Wire {
+                        version,
+                        stay: asked(Feature::stay()),
+                        watch: asked(Feature::watch()),
+                        resume: asked(Feature::resume()) && self.settings.grace.is_some(),
+                    });
                     self.hello(id, name, speaker, &features, now);
                     Ok(())
                 }
@@ -592,11 +778,39 @@ impl Lobby {
                     Ok(())
                 }
             },
-            (Stage::Greeting, ClientMsg::Play(name)) => {
+            (Stage::Greeting, ClientMsg::Play { name, code: None }) => {
                 reserved(&name)?;
                 self.hello(id, name, Speaker::Person, &[], now);
                 Ok(())
             }
+            (
+                Stage::Greeting,
+                ClientMsg::Play {
+                    name,
+                    code: Some(code),
+                },
+            ) => self.come_back_as(id, &name, &code, now),
+            (Stage::Greeting, ClientMsg::Resume(token)) => self.come_back_with(id, &token, now),
+            (_, ClientMsg::Resume(_)) => Err(Refused::AlreadyGreeted),
+            (stage, ClientMsg::Watch(mode)) => self.watch_asked(id, stage, mode, now),
+            (Stage::Watching, ClientMsg::Quit) => {
+                log::info!("{}: stopped watching", self.peer(id));
+                self.close_with(id, Closing::Goodbye);
+                Ok(())
+            }
+            // A person who came only to watch may join the line after all.
+            (Stage::Watching, ClientMsg::Play { name, code: None })
+                if self.conns.get(&id).is_some_and(|c| c.kind == Kind::Person)
+                    && self.name_of(id).is_none() =>
+            {
+                reserved(&name)?;
+                self.hello(id, name, Speaker::Person, &[], now);
+                Ok(())
+            }
+            (Stage::Watching, ClientMsg::Hello { .. } | ClientMsg::Play { .. }) => {
+                Err(Refused::AlreadyGreeted)
+            }
+            (Stage::Watching, _) => Err(Refused::OnlyWatching),
             (Stage::Greeting | Stage::Queued, ClientMsg::Quit) => {
                 log::info!("{}: quit before playing", self.peer(id));
                 self.close_with(id, Closing::Goodbye);
@@ -607,7 +821,7 @@ impl Lobby {
             }
             (
                 Stage::Queued | Stage::Seated(_) | Stage::Asked(_),
-                ClientMsg::Hello { .. } | ClientMsg::Play(_),
+                ClientMsg::Hello { .. } | ClientMsg::Play { .. },
             ) => Err(Refused::AlreadyGreeted),
             (Stage::Queued, ClientMsg::Move(_)) => Err(Refused::NotStarted {
                 ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
@@ -662,6 +876,7 @@ impl Lobby {
             _ if !allowed => Err(Refused::NoComputer),
             Stage::Greeting => Err(Refused::NotGreeted),
             Stage::Seated(_) | Stage::Asked(_) => Err(Refused::Table(Refusal::GameRunning)),
+            Stage::Watching => Err(Refused::OnlyWatching),
             Stage::Queued if self.table.is_some() => Err(Refused::NotStarted {
                 ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
                 table_busy: true,
@@ -722,8 +937,10 @@ impl Lobby {
         // once, in the order asked.
         let mut granted: Vec<Feature> = Vec::new();
         for feature in asked {
-            let known =
-                (*feature == Feature::computer() && has_computer) || *feature == Feature::stay();
+            let known = (*feature == Feature::computer() && has_computer)
+                || *feature == Feature::stay()
+                || *feature == Feature::watch()
+                || (*feature == Feature::resume() && self.settings.grace.is_some());
             if known && !granted.contains(feature) {
                 granted.push(feature.clone());
             }
@@ -733,6 +950,7 @@ impl Lobby {
             conn.kind = kind;
             conn.computer =
                 granted.contains(&Feature::computer()) || (kind == Kind::Person && has_computer);
+            conn.features.clone_from(&granted);
         }
         self.out.push(Out::Speak(id, speaker));
         let v2_or_person = match kind {
@@ -750,6 +968,7 @@ impl Lobby {
                 },
             );
         }
+        self.issue_comeback(id, &shown);
         self.queue.push_back((id, shown.clone()));
         log::info!(
             "{peer}: hello from {shown}; {} in the queue{}",
@@ -769,6 +988,360 @@ impl Lobby {
             self.tell_places();
             self.someone_waits(now);
         }
+    }
+
+    /// Gives a player a new way back (a token, or a person's code), if
+    /// they may have one; the last one given no longer works.
+    fn issue_comeback(&mut self, id: ConnId, name: &Name) {
+        let Some(grace) = self.settings.grace else {
+            return;
+        };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        if !conn.kind.may_resume() {
+            return;
+        }
+        let secret = match conn.kind {
+            Kind::Person => random::<6>().map(|bytes| Secret::Code {
+                name: name.clone(),
+                code: Code::from_bytes(bytes),
+            }),
+            _ => random::<16>().map(|bytes| Secret::Token(Token::from_bytes(bytes))),
+        };
+        let Some(secret) = secret else {
+            log::warn!(
+                "{}: no randomness from the system; no way back given",
+                conn.peer
+            );
+            conn.comeback = None;
+            return;
+        };
+        conn.comeback = Some(Comeback {
+            secret: secret.clone(),
+            wrong: 0,
+        });
+        self.tell(id, Tell::Comeback { secret, grace });
+    }
+
+    /// Whether this machine (or everyone together) has failed to come back
+    /// too often lately; forgets tries older than the window.
+    fn too_many_tries(&mut self, machine: Machine, now: Instant) -> bool {
+        while self
+            .failed_tries
+            .front()
+            .is_some_and(|&(at, _)| at + TRIES_WINDOW <= now)
+        {
+            self.failed_tries.pop_front();
+        }
+        let theirs = self
+            .failed_tries
+            .iter()
+            .filter(|(_, m)| *m == machine)
+            .count();
+        theirs >= TRIES_PER_MACHINE || self.failed_tries.len() >= TRIES_IN_ALL
+    }
+
+    /// `RESUME <token>`: the player the token was given to, back on
+    /// connection `id`.
+    fn come_back_with(&mut self, id: ConnId, token: &Token, now: Instant) -> Result<(), Refused> {
+        let machine = Machine::of(self.peer(id).ip());
+        if self.too_many_tries(machine, now) {
+            return Err(Refused::TooManyTries);
+        }
+        let held = self.conns.iter().find_map(|(&held, c)| match &c.comeback {
+            Some(Comeback {
+                secret: Secret::Token(t),
+                ..
+            }) if t.matches(token) => Some(held),
+            _ => None,
+        });
+        match held {
+            Some(held) if held != id => {
+                self.resume(id, held, now);
+                Ok(())
+            }
+            _ => {
+                self.failed_tries.push_back((now, machine));
+                log::info!("{}: RESUME with a token that holds nothing", self.peer(id));
+                Err(Refused::NoSuchSeat)
+            }
+        }
+    }
+
+    /// `play <name> <code>`: a person back, on connection `id`. Each wrong
+    /// code counts against the place it was tried for, which is no longer
+    /// resumable after [`CODE_TRIES`].
+    fn come_back_as(
+        &mut self,
+        id: ConnId,
+        name: &Name,
+        code: &Code,
+        now: Instant,
+    ) -> Result<(), Refused> {
+        // Only a person types `play`: whatever the answer, it is a sentence.
+        self.out.push(Out::Speak(id, Speaker::Person));
+        let machine = Machine::of(self.peer(id).ip());
+        if self.too_many_tries(machine, now) {
+            return Err(Refused::TooManyTries);
+        }
+        let held = self.conns.iter().find_map(|(&held, c)| match &c.comeback {
+            Some(Comeback {
+                secret: Secret::Code { name: n, code: k },
+                ..
+            }) if n == name => Some((held, k.matches(code))),
+            _ => None,
+        });
+        match held {
+            Some((held, true)) if held != id => {
+                self.resume(id, held, now);
+                Ok(())
+            }
+            other => {
+                self.failed_tries.push_back((now, machine));
+                if let Some((held, _)) = other
+                    && let Some(conn) = self.conns.get_mut(&held)
+                    && let Some(comeback) = &mut conn.comeback
+                {
+                    comeback.wrong += 1;
+                    if comeback.wrong >= CODE_TRIES {
+                        log::warn!("{}: too many wrong codes; {name}'s code is void", conn.peer);
+                        conn.comeback = None;
+                    }
+                }
+                Err(Refused::NoSuchSeat)
+            }
+        }
+    }
+
+    /// Moves the held player `held` onto connection `id` (which said no
+    /// hello of its own), and tells them where things stand. If `held`'s
+    /// old connection still looked alive, it is closed: the player is here
+    /// now.
+    fn resume(&mut self, id: ConnId, held: ConnId, now: Instant) {
+        let Some(fresh) = self.conns.remove(&id) else {
+            return;
+        };
+        self.greeting.retain(|&g| g != id);
+        self.greeters.leave(Machine::of(fresh.peer.ip()), id);
+        let Some(mut conn) = self.conns.remove(&held) else {
+            return;
+        };
+        if conn.away.is_none() {
+            // Taken over: the old connection is stale.
+            self.out.push(Out::Close(held));
+        }
+        let was_away = conn.away.take().is_some();
+        conn.peer = fresh.peer;
+        conn.policy = fresh.policy;
+        conn.told = None;
+        // As at the start of a game: the line is told only once someone
+        // waits.
+        conn.line_told = Some(0);
+        conn.confirming = false;
+        let kind = conn.kind;
+        let stage = conn.stage.clone();
+        let features = conn.features.clone();
+        let watching = conn.watching;
+        self.conns.insert(id, conn);
+        for (q, _) in &mut self.queue {
+            if *q == held {
+                *q = id;
+            }
+        }
+        for (a, _) in &mut self.asked {
+            if *a == held {
+                *a = id;
+            }
+        }
+        if let Some(sitting) = &mut self.table {
+            for seat in sitting.seats.iter_mut().flatten() {
+                if *seat == held {
+                    *seat = id;
+                }
+            }
+        }
+        let Some(name) = self.name_of(id) else {
+            return;
+        };
+        log::info!("{}: {name} is back", self.peer(id));
+        if let Some(speaker) = kind.speaker() {
+            self.out.push(Out::Speak(id, speaker));
+        }
+        let greeting = if kind == Kind::Person {
+            Tell::Resumed
+        } else {
+            Tell::Hello {
+                name: name.clone(),
+                asked: None,
+                features,
+            }
+        };
+        self.tell(id, greeting);
+        self.issue_comeback(id, &name);
+        match stage {
+            Stage::Seated(seat) => {
+                if let Some(sitting) = &self.table {
+                    let said = sitting.table.recap(seat, now);
+                    for (_, say) in said {
+                        self.tell(id, Tell::Say(say));
+                    }
+                }
+                if was_away {
+                    self.about_player(id, &Tell::Back { name });
+                }
+            }
+            Stage::Asked(_) => {
+                let limit = self
+                    .asked
+                    .iter()
+                    .find(|(a, _)| *a == id)
+                    .and_then(|(_, until)| *until)
+                    .map(|until| until.saturating_duration_since(now));
+                self.tell(id, Tell::Rejoin { limit });
+            }
+            // The place is told with the others' (`told` is cleared).
+            Stage::Queued | Stage::Greeting | Stage::Watching => {}
+        }
+        if watching && !matches!(stage, Stage::Seated(_)) {
+            self.show_table(id, now);
+        }
+    }
+
+    /// `WATCH`, `WATCH OFF`, `WATCH ONLY`.
+    fn watch_asked(
+        &mut self,
+        id: ConnId,
+        stage: Stage,
+        mode: WatchMode,
+        now: Instant,
+    ) -> Result<(), Refused> {
+        let Some(conn) = self.conns.get(&id) else {
+            return Ok(());
+        };
+        // Not granted: to this connection the message does not exist.
+        if !conn.kind.may_watch() && stage != Stage::Greeting {
+            return Err(Refused::Parse(ParseError::UnknownKeyword(
+                "WATCH".to_owned(),
+            )));
+        }
+        let watching = conn.watching;
+        let person = conn.kind == Kind::Person;
+        let watchers = self.conns.values().filter(|c| c.watching).count();
+        match (stage, mode) {
+            (Stage::Greeting, _) => Err(Refused::NotGreeted),
+            (Stage::Seated(_) | Stage::Asked(_), WatchMode::Only) => Err(Refused::WatchSeated),
+            (_, WatchMode::On | WatchMode::Only) if !watching && watchers >= MAX_WATCHERS => {
+                Err(Refused::WatchFull { cap: MAX_WATCHERS })
+            }
+            (stage, WatchMode::Off) => {
+                if let Some(conn) = self.conns.get_mut(&id) {
+                    conn.watching = false;
+                }
+                if person && watching {
+                    self.tell(id, Tell::Unwatched);
+                }
+                let _ = stage;
+                Ok(())
+            }
+            (stage, mode) => {
+                if let Some(conn) = self.conns.get_mut(&id) {
+                    conn.watching = true;
+                    if mode == WatchMode::Only {
+                        conn.stage = Stage::Watching;
+                        conn.told = None;
+                    }
+                }
+                if mode == WatchMode::Only && stage == Stage::Queued {
+                    log::info!("{}: leaves the line to watch", self.peer(id));
+                    self.queue.retain(|(q, _)| *q != id);
+                    self.pair(now);
+                }
+                let seated = matches!(stage, Stage::Seated(_));
+                if !seated && (!watching || mode == WatchMode::Only) {
+                    self.show_table(id, now);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `WATCH` before any hello: a spectator, who joins no line and needs
+    /// no name. A program that says it speaks version 2 with feature
+    /// `watch` (nothing else is granted); a person (`watch` typed) may
+    /// still `play <name>` later and keeps watching from the line.
+    fn spectate(&mut self, id: ConnId, person: bool, now: Instant) -> Result<(), Refused> {
+        let watchers = self.conns.values().filter(|c| c.watching).count();
+        if watchers >= MAX_WATCHERS {
+            return Err(Refused::WatchFull { cap: MAX_WATCHERS });
+        }
+        let peer = self.peer(id);
+        self.greeting.retain(|&g| g != id);
+        self.greeters.leave(Machine::of(peer.ip()), id);
+        let speaker = if person {
+            Speaker::Person
+        } else {
+            Speaker::Program(Wire {
+                watch: true,
+                ..Wire::V2
+            })
+        };
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.stage = Stage::Watching;
+            conn.watching = true;
+            conn.kind = match speaker {
+                Speaker::Program(wire) => Kind::Program(wire),
+                Speaker::Person => Kind::Person,
+            };
+            if !person {
+                conn.features = vec![Feature::watch()];
+            }
+        }
+        self.out.push(Out::Speak(id, speaker));
+        log::info!("{peer}: watching");
+        self.show_table(id, now);
+        Ok(())
+    }
+
+    /// Tells a watcher the table as it stands: who plays, the score, the
+    /// board; or that no game is on. Then the line, to one only watching.
+    fn show_table(&mut self, id: ConnId, now: Instant) {
+        let sights: Vec<Sight> = match &self.table {
+            Some(sitting) => {
+                let recap = sitting.table.recap(Seat::First, now);
+                recap
+                    .iter()
+                    .filter_map(|(_, say)| sight_of(say, &sitting.table))
+                    .collect()
+            }
+            None => vec![Sight::Table(None)],
+        };
+        for sight in sights {
+            self.tell(id, Tell::Sight(sight));
+        }
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.line_told = None;
+        }
+    }
+
+    /// Connections watching the table now (not seated at it, not away),
+    /// in a fixed order.
+    fn watchers(&self) -> Vec<ConnId> {
+        let seated: Vec<ConnId> = self
+            .table
+            .as_ref()
+            .map(|s| s.seats.into_iter().flatten().collect())
+            .unwrap_or_default();
+        let mut ids: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(id, c)| {
+                c.watching && c.away.is_none() && c.kind.may_watch() && !seated.contains(id)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        ids.sort();
+        ids
     }
 
     /// Someone started waiting: a rematch offer open at the table is
@@ -865,6 +1438,13 @@ impl Lobby {
                 _ => {}
             }
         }
+        // Watchers see what the first seat is told, by the marks; the
+        // table never knows they are there.
+        let sights: Vec<Sight> = said
+            .iter()
+            .filter(|(seat, _)| *seat == Seat::First)
+            .filter_map(|(_, say)| sight_of(say, &sitting.table))
+            .collect();
         for (seat, say) in said {
             match seats[seat.index()] {
                 Some(id) => self.tell(id, Tell::Say(say)),
@@ -874,6 +1454,13 @@ impl Lobby {
                     {
                         computer.hear(&say, now);
                     }
+                }
+            }
+        }
+        if !sights.is_empty() {
+            for id in self.watchers() {
+                for sight in &sights {
+                    self.tell(id, Tell::Sight(sight.clone()));
                 }
             }
         }
@@ -916,8 +1503,17 @@ impl Lobby {
                 _ => self.close(id),
             }
         }
+        // One whose connection dropped keeps their place at the front of
+        // the line instead; the table goes to those here.
+        if let Some((id, name)) = stayer.clone()
+            && self.conns.get(&id).is_some_and(|c| c.away.is_some())
+        {
+            self.back_in_line(id, name);
+            stayer = None;
+        }
+        let challenger = self.queue.iter().position(|(q, _)| !self.is_away(*q));
         if let Some(stayer) = stayer {
-            match self.queue.pop_front() {
+            match challenger.and_then(|at| self.queue.remove(at)) {
                 Some(challenger) => {
                     log::info!("{} stays on; {} is next", stayer.1, challenger.1);
                     self.open_table(stayer, challenger, Seat::Second, now);
@@ -932,6 +1528,16 @@ impl Lobby {
             }
         }
         self.pair(now);
+        if self.table.is_none() {
+            for id in self.watchers() {
+                self.tell(id, Tell::Sight(Sight::Table(None)));
+            }
+        }
+    }
+
+    /// Whether a player's connection dropped and their place is held.
+    fn is_away(&self, id: ConnId) -> bool {
+        self.conns.get(&id).is_some_and(|c| c.away.is_some())
     }
 
     /// Puts a player from the table back at the front of the line.
@@ -956,11 +1562,21 @@ impl Lobby {
     }
 
     /// Seats the first two in line if the table is free.
+    /// Those whose connection dropped keep their places and are passed
+    /// over until they are back.
     fn pair(&mut self, now: Instant) {
-        if self.table.is_some() || self.queue.len() < 2 {
+        if self.table.is_some() {
             return;
         }
-        let (Some(first), Some(second)) = (self.queue.pop_front(), self.queue.pop_front()) else {
+        let here: Vec<usize> = (0..self.queue.len())
+            .filter(|&i| !self.is_away(self.queue[i].0))
+            .take(2)
+            .collect();
+        let [a, b] = here[..] else {
+            return;
+        };
+        // The later first, so the earlier index stays put.
+        let (Some(second), Some(first)) = (self.queue.remove(b), self.queue.remove(a)) else {
             return;
         };
         self.open_table(first, second, Seat::First, now);
@@ -1035,7 +1651,9 @@ impl Lobby {
                 // Leaving cannot be refused.
                 let _ = self.at_table(seat, Event::Left(gone), now);
             }
-            Some(Stage::Greeting | Stage::Queued | Stage::Asked(_)) => self.close(id),
+            Some(Stage::Greeting | Stage::Queued | Stage::Asked(_) | Stage::Watching) => {
+                self.close(id);
+            }
             None => {}
         }
     }
@@ -1083,7 +1701,7 @@ impl Lobby {
                 self.greeters.leave(Machine::of(conn.peer.ip()), id);
             }
             Stage::Asked(_) => self.asked.retain(|&(a, _)| a != id),
-            Stage::Queued | Stage::Seated(_) => {}
+            Stage::Queued | Stage::Seated(_) | Stage::Watching => {}
         }
         self.queue.retain(|(q, _)| *q != id);
         true
@@ -1092,7 +1710,9 @@ impl Lobby {
     /// Tells a connection something; the driver speaks it in the
     /// connection's dialect.
     fn tell(&mut self, id: ConnId, tell: Tell) {
-        if self.conns.contains_key(&id) {
+        // Nothing goes to a connection that dropped: a player coming back
+        // is told where things stand then.
+        if self.conns.get(&id).is_some_and(|c| c.away.is_none()) {
             self.out.push(Out::Send(id, tell));
         }
     }
@@ -1129,11 +1749,35 @@ impl Lobby {
     /// Tells the players at the table who follow the line (feature `stay`,
     /// people) how many wait for it, when that changed.
     fn tell_line(&mut self) {
+        let waiting = self.queue.len();
+        let next = self.queue.front().map(|(_, name)| name.clone());
+        // Those only watching follow the line too.
+        let spectators: Vec<ConnId> = self
+            .watchers()
+            .into_iter()
+            .filter(|id| {
+                self.conns
+                    .get(id)
+                    .is_some_and(|c| c.stage == Stage::Watching)
+            })
+            .collect();
+        for id in spectators {
+            let Some(conn) = self.conns.get_mut(&id) else {
+                continue;
+            };
+            if conn.line_told == Some(waiting) {
+                continue;
+            }
+            conn.line_told = Some(waiting);
+            let sight = Sight::Line {
+                waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+                next: next.clone(),
+            };
+            self.out.push(Out::Send(id, Tell::Sight(sight)));
+        }
         let Some(sitting) = &self.table else {
             return;
         };
-        let waiting = self.queue.len();
-        let next = self.queue.front().map(|(_, name)| name.clone());
         for id in sitting.seats.into_iter().flatten() {
             let Some(conn) = self.conns.get_mut(&id) else {
                 continue;
@@ -1187,6 +1831,70 @@ impl Lobby {
             .get(&id)
             .map_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.peer)
     }
+}
+
+/// What a watcher sees of what the table tells its first seat: by the
+/// marks, not from that seat's side. `None` for what is only a seat's
+/// business (the rematch, goodbyes).
+fn sight_of(say: &Say, table: &Table) -> Option<Sight> {
+    let first = table.mark(Seat::First);
+    let by_mark = |mark: Mark| {
+        Seat::BOTH
+            .into_iter()
+            .find(|&seat| table.mark(seat) == mark)
+            .map_or_else(
+                || table.name(Seat::First).clone(),
+                |seat| table.name(seat).clone(),
+            )
+    };
+    Some(match say {
+        Say::Start { limit, .. } => Sight::Table(Some(Players {
+            x: by_mark(Mark::X),
+            o: by_mark(Mark::O),
+            limit: *limit,
+        })),
+        Say::Board {
+            board,
+            turn,
+            last,
+            left,
+        } => Sight::Board {
+            board: *board,
+            turn: *turn,
+            last: *last,
+            left: *left,
+        },
+        Say::Clock { left, mover, .. } => Sight::Clock {
+            left: *left,
+            mover: *mover,
+        },
+        Say::Result(outcome) => Sight::Ended(match outcome {
+            Outcome::Win(ending) => Verdict::Won(first, *ending),
+            Outcome::Lose(ending) => Verdict::Won(first.other(), *ending),
+            Outcome::Tie => Verdict::Tie,
+        }),
+        Say::Score(score) => {
+            let (x, o) = if first == Mark::X {
+                (score.wins, score.losses)
+            } else {
+                (score.losses, score.wins)
+            };
+            Sight::Tally {
+                x,
+                o,
+                ties: score.ties,
+            }
+        }
+        Say::Rematch { .. } | Say::Accepted | Say::Bye(_) => return None,
+    })
+}
+
+/// `N` random bytes from the operating system, or `None` if it has none
+/// to give (then no way back is given: never a guessable one).
+fn random<const N: usize>() -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// The longest line taken for a person's, before the handshake: a line

@@ -17,7 +17,7 @@ use ttt_protocol::{Board, Cell, Mark, Name};
 use ttt_rules::{Farewell, Refusal, Say};
 
 use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
-use crate::tell::{Broken, Closing, Refused, Tell, departure};
+use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell, departure};
 
 /// What the person is asked now: what a line they type means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,8 @@ enum Asked {
 pub struct Prose {
     me: Option<Name>,
     game: Option<(Mark, Name)>,
+    /// The players at the table watched (X, O), while watching.
+    watched: Option<(Name, Name)>,
     asked: Asked,
     /// "Leave this game?" is open.
     confirming: bool,
@@ -54,6 +56,7 @@ impl Prose {
         Prose {
             me: None,
             game: None,
+            watched: None,
             asked: Asked::Name,
             confirming: false,
         }
@@ -118,6 +121,93 @@ impl Prose {
             Tell::Closing(closing) => {
                 self.asked = Asked::Nothing;
                 vec![self.closing(closing)]
+            }
+            Tell::Comeback {
+                secret: Secret::Code { name, code },
+                grace,
+            } => vec![
+                words::come_back(*grace),
+                format!("{GRID_INDENT}play {name} {}", code.reveal()),
+            ],
+            // A program's token: nothing a person could type.
+            Tell::Comeback {
+                secret: Secret::Token(_),
+                ..
+            } => vec![],
+            Tell::Away { name, left } => vec![words::away(name.as_str(), *left)],
+            Tell::Back { name } => vec![words::back(name.as_str())],
+            Tell::Sight(sight) => self.sight(sight),
+            Tell::Unwatched => {
+                self.watched = None;
+                vec![words::unwatched().to_owned()]
+            }
+            Tell::Resumed => vec![words::you_are_back().to_owned()],
+        }
+    }
+
+    /// What happens at the table watched.
+    fn sight(&mut self, sight: &Sight) -> Vec<String> {
+        let name = |watched: &Option<(Name, Name)>, mark: Mark| {
+            watched.as_ref().map_or_else(
+                || mark.to_string(),
+                |(x, o)| if mark == Mark::X { x } else { o }.to_string(),
+            )
+        };
+        match sight {
+            Sight::Table(Some(Players { x, o, limit })) => {
+                self.watched = Some((x.clone(), o.clone()));
+                vec![
+                    String::new(),
+                    format!(
+                        "{} Type unwatch to stop.",
+                        words::watching(x.as_str(), o.as_str(), *limit)
+                    ),
+                ]
+            }
+            Sight::Table(None) => vec![words::no_game_on().to_owned()],
+            Sight::Board {
+                board,
+                turn,
+                last,
+                left,
+            } => {
+                let mut lines = vec![String::new()];
+                if let Some(cell) = last
+                    && let Some(mark) = board.cell(*cell)
+                {
+                    lines.push(words::watched_move(&name(&self.watched, mark), mark, *cell));
+                }
+                lines.extend(
+                    words::grid(board, *last)
+                        .into_iter()
+                        .map(|row| format!("{GRID_INDENT}{row}")),
+                );
+                if let Some(mark) = turn {
+                    lines.push(words::watched_turn(
+                        &name(&self.watched, *mark),
+                        *mark,
+                        *left,
+                    ));
+                }
+                lines
+            }
+            Sight::Clock { left, mover } => {
+                vec![words::their_clock(&name(&self.watched, *mover), *left)]
+            }
+            Sight::Ended(verdict) => vec![words::verdict(
+                *verdict,
+                &name(&self.watched, Mark::X),
+                &name(&self.watched, Mark::O),
+            )],
+            Sight::Tally { x, o, ties } => vec![words::tally(
+                &name(&self.watched, Mark::X),
+                *x,
+                &name(&self.watched, Mark::O),
+                *o,
+                *ties,
+            )],
+            Sight::Line { waiting, next } => {
+                vec![words::line(*waiting, next.as_ref().map(Name::as_str))]
             }
         }
     }
@@ -249,6 +339,19 @@ impl Prose {
                  play <your-name>."
             ),
             Refused::NothingAsked | Refused::Parse(_) => self.what_to_type(),
+            Refused::NoSuchSeat => "That name and code hold no place here (a wrong code, or \
+                 too late). To play anew, type: play <your-name>."
+                .to_owned(),
+            Refused::TooManyTries => {
+                "Too many tries to come back lately; wait a minute and try again.".to_owned()
+            }
+            Refused::WatchFull { cap } => {
+                format!("{cap} are watching already, as many as may; try again later.")
+            }
+            Refused::OnlyWatching => {
+                "You are only watching; type unwatch to stop, q to leave.".to_owned()
+            }
+            Refused::WatchSeated => "You are playing: watch the board in front of you.".to_owned(),
             Refused::Table(Refusal::NotYourTurn { .. }) => {
                 format!("Not your turn yet: wait for {}'s move.", self.opponent())
             }
@@ -300,11 +403,12 @@ impl Prose {
                             digits, - _ or .). Programs say HELLO instead: see the protocol."
                 .to_owned(),
             Asked::InLine { computer: true } => "You are in line for the table. Type computer \
-                 to play the computer now (or computer easy, fair or perfect), q to leave."
+                 to play the computer now (or computer easy, fair or perfect), watch to watch \
+                 the game being played (unwatch to stop), q to leave."
                 .to_owned(),
             Asked::InLine { computer: false } => {
                 "You are in line for the table; you will be told when your game starts. \
-                 Type q to leave."
+                 Type watch to watch the game being played (unwatch to stop), q to leave."
                     .to_owned()
             }
             Asked::Move => "Your move: type the number of a free cell (the grid shows them), \

@@ -144,10 +144,10 @@ mod tests {
     use super::*;
     use crate::machine::Machine;
     use crate::policy::Cut;
-    use crate::tell::{Broken, Closing, Refused};
+    use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight};
     use ttt_protocol::{
-        Cell, ClientMsg, Ending, Feature, Forfeit, MAX_LINE_LEN, Mark, Name, Outcome, Place, Score,
-        Version, words,
+        Cell, ClientMsg, Code, Ending, Feature, Forfeit, MAX_LINE_LEN, Mark, Name, Outcome, Place,
+        Score, Token, Verdict, words,
     };
     use ttt_rules::{Farewell, Parting, Refusal, Say};
 
@@ -198,6 +198,36 @@ mod tests {
                     Refused::ReservedName(_) => "reserved name",
                     Refused::NothingAsked => "nothing asked",
                     Refused::Typed => "typed",
+                    Refused::NoSuchSeat => "no such seat",
+                    Refused::TooManyTries => "too many tries",
+                    Refused::WatchFull { .. } => "watch full",
+                    Refused::WatchSeated => "watch seated",
+                    Refused::OnlyWatching => "only watching",
+                }
+            ),
+            Tell::Comeback {
+                secret: Secret::Token(_),
+                ..
+            } => "comeback token".into(),
+            Tell::Comeback {
+                secret: Secret::Code { .. },
+                ..
+            } => "comeback code".into(),
+            Tell::Away { .. } => "away".into(),
+            Tell::Back { .. } => "back".into(),
+            Tell::Unwatched => "unwatched".into(),
+            Tell::Resumed => "resumed".into(),
+            Tell::Sight(sight) => format!(
+                "sight {}",
+                match sight {
+                    Sight::Table(Some(_)) => "table",
+                    Sight::Table(None) => "no table",
+                    Sight::Board { .. } => "board",
+                    Sight::Clock { .. } => "clock",
+                    Sight::Ended(Verdict::Tie) => "tie",
+                    Sight::Ended(Verdict::Won(..)) => "won",
+                    Sight::Tally { .. } => "tally",
+                    Sight::Line { .. } => "line",
                 }
             ),
             Tell::Help => "help".into(),
@@ -298,7 +328,56 @@ mod tests {
                 opponent: long.clone(),
             },
             Tell::PlayingOn,
+            Tell::Comeback {
+                secret: Secret::Token(Token::from_bytes([0xff; 16])),
+                grace: Duration::from_secs(86_400),
+            },
+            Tell::Comeback {
+                secret: Secret::Code {
+                    name: long.clone(),
+                    code: Code::from_bytes([31; 6]),
+                },
+                grace: Duration::from_secs(86_400),
+            },
+            Tell::Away {
+                name: long.clone(),
+                left: Duration::from_secs(86_400),
+            },
+            Tell::Back { name: long.clone() },
+            Tell::Unwatched,
+            Tell::Resumed,
         ];
+        for sight in [
+            Sight::Table(Some(Players {
+                x: long.clone(),
+                o: long.clone(),
+                limit,
+            })),
+            Sight::Table(None),
+            Sight::Board {
+                board,
+                turn: Some(Mark::X),
+                last: Cell::new(9),
+                left: limit,
+            },
+            Sight::Clock {
+                left: Duration::from_secs(10),
+                mover: Mark::O,
+            },
+            Sight::Ended(Verdict::Won(Mark::O, Ending::Forfeit(Forfeit::Timeout))),
+            Sight::Ended(Verdict::Tie),
+            Sight::Tally {
+                x: u32::MAX,
+                o: u32::MAX,
+                ties: u32::MAX,
+            },
+            Sight::Line {
+                waiting: u32::MAX,
+                next: Some(long.clone()),
+            },
+        ] {
+            tells.push(Tell::Sight(sight));
+        }
         tells.extend(says.into_iter().map(Tell::Say));
         for refused in [
             Refused::NotGreeted,
@@ -316,6 +395,11 @@ mod tests {
             Refused::ReservedName(long.clone()),
             Refused::NothingAsked,
             Refused::Typed,
+            Refused::NoSuchSeat,
+            Refused::TooManyTries,
+            Refused::WatchFull { cap: usize::MAX },
+            Refused::WatchSeated,
+            Refused::OnlyWatching,
         ] {
             tells.push(Tell::Refused(refused));
         }
@@ -354,7 +438,7 @@ mod tests {
     #[test]
     fn the_sample_has_every_kind_of_tell() {
         let kinds: BTreeSet<String> = every_tell().iter().map(kind).collect();
-        assert_eq!(kinds.len(), 41, "{kinds:#?}");
+        assert_eq!(kinds.len(), 60, "{kinds:#?}");
     }
 
     /// Every kind of tell through every dialect: a protocol line that fits
@@ -368,18 +452,14 @@ mod tests {
             [
                 ("unsettled", Dialect::default()),
                 ("v1", Dialect::Wire(Wire::V1)),
+                ("v2", Dialect::Wire(Wire::V2)),
                 (
-                    "v2",
+                    "v2 stay watch resume",
                     Dialect::Wire(Wire {
-                        version: Version::V2,
-                        stay: false,
-                    }),
-                ),
-                (
-                    "v2 stay",
-                    Dialect::Wire(Wire {
-                        version: Version::V2,
                         stay: true,
+                        watch: true,
+                        resume: true,
+                        ..Wire::V2
                     }),
                 ),
                 ("person", person),
@@ -396,7 +476,11 @@ mod tests {
                         if label == "v1" || label == "unsettled" {
                             let keyword = line.split(' ').next().unwrap_or_default();
                             assert!(
-                                !["HELLO", "LEFT", "REJOIN", "LINE"].contains(&keyword),
+                                ![
+                                    "HELLO", "LEFT", "REJOIN", "LINE", "TOKEN", "AWAY", "BACK",
+                                    "WATCHING", "VIEW", "ENDED", "TALLY"
+                                ]
+                                .contains(&keyword),
                                 "{label} got a version 2 message: {line}"
                             );
                         }
@@ -418,7 +502,38 @@ mod tests {
                     None => {
                         // Nothing said: only where the dialect has no word.
                         let silent_ok = match label {
-                            "person" => matches!(tell, Tell::Welcome),
+                            "person" => matches!(
+                                tell,
+                                Tell::Welcome
+                                    | Tell::Comeback {
+                                        secret: Secret::Token(_),
+                                        ..
+                                    }
+                            ),
+                            // A program's token is not for a person, nor a
+                            // person's code for a program.
+                            _ if matches!(
+                                tell,
+                                Tell::Comeback {
+                                    secret: Secret::Code { .. },
+                                    ..
+                                } | Tell::Unwatched
+                                    | Tell::Resumed
+                            ) =>
+                            {
+                                true
+                            }
+                            "v1" | "unsettled" | "v2"
+                                if matches!(
+                                    tell,
+                                    Tell::Comeback { .. }
+                                        | Tell::Away { .. }
+                                        | Tell::Back { .. }
+                                        | Tell::Sight(_)
+                                ) =>
+                            {
+                                true
+                            }
                             "v1" | "unsettled" if matches!(tell, Tell::Hello { .. }) => true,
                             "v1" | "unsettled" if matches!(tell, Tell::Say(Say::Clock { .. })) => {
                                 true

@@ -10,7 +10,9 @@
 
 use std::time::Duration;
 
-use ttt_protocol::{Departure, Feature, Name, ParseError, Place};
+use ttt_protocol::{
+    Board, Cell, Code, Departure, Feature, Mark, Name, ParseError, Place, Token, Verdict,
+};
 use ttt_rules::{Parting, Refusal, Say};
 
 use crate::machine::Machine;
@@ -64,8 +66,107 @@ pub enum Tell {
     },
     /// A person answered no to leaving, or went on playing.
     PlayingOn,
+    /// (Feature `resume`, and people.) How to come back if the connection
+    /// drops: the seat or place is held for `grace`.
+    Comeback {
+        /// A token (programs) or a code (people).
+        secret: Secret,
+        /// How long a dropped connection is waited for.
+        grace: Duration,
+    },
+    /// (Features `resume` and `watch`, and people.) A player's connection
+    /// dropped; their seat is held for `left`, their clock runs on.
+    Away {
+        /// Who.
+        name: Name,
+        /// Time they have to come back.
+        left: Duration,
+    },
+    /// (Features `resume` and `watch`, and people.) They came back.
+    Back {
+        /// Who.
+        name: Name,
+    },
+    /// (Feature `watch`, and people.) What happens at the table, for
+    /// someone watching it.
+    Sight(Sight),
+    /// A person stopped watching.
+    Unwatched,
+    /// A person came back to their seat or place (a program is told
+    /// `HELLO` again instead).
+    Resumed,
     /// The last thing before the server closes the connection.
     Closing(Closing),
+}
+
+/// A way back to a held seat or place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// A program's: 128 bits.
+    Token(Token),
+    /// A person's: six characters to type after the name.
+    Code {
+        /// The name to type it with.
+        name: Name,
+        /// The code.
+        code: Code,
+    },
+}
+
+/// The table, as someone watching it sees it: by the marks, not from a
+/// seat's side. Made by the lobby from what the table says to its seats;
+/// the table does not know anyone watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sight {
+    /// The game at the table (`None`: no game now).
+    Table(Option<Players>),
+    /// The board, and who moves next.
+    Board {
+        /// The board.
+        board: Board,
+        /// Who moves next; `None` when the game is over.
+        turn: Option<Mark>,
+        /// The move just played.
+        last: Option<Cell>,
+        /// The mover's time for this turn.
+        left: Option<Duration>,
+    },
+    /// A clock warning: the mover has `left`.
+    Clock {
+        /// Time left.
+        left: Duration,
+        /// Whose clock.
+        mover: Mark,
+    },
+    /// How the game ended.
+    Ended(Verdict),
+    /// The running score, by the marks of the game just played.
+    Tally {
+        /// Games won by the player with X.
+        x: u32,
+        /// Games won by the player with O.
+        o: u32,
+        /// Ties.
+        ties: u32,
+    },
+    /// How many wait for the table, and who is next.
+    Line {
+        /// How many.
+        waiting: u32,
+        /// The first.
+        next: Option<Name>,
+    },
+}
+
+/// Who plays whom at a watched table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Players {
+    /// Who plays X.
+    pub x: Name,
+    /// Who plays O.
+    pub o: Name,
+    /// The time each move may take.
+    pub limit: Option<Duration>,
 }
 
 /// Why a message was refused (a non-fatal `ERR`; nothing changes).
@@ -96,6 +197,20 @@ pub enum Refused {
     /// message: a person's, by the look of it (it has lower-case letters).
     /// Told how to start, in a sentence.
     Typed,
+    /// `RESUME` (or a person's code) that holds nothing: wrong, used, or
+    /// its time is up.
+    NoSuchSeat,
+    /// Too many tries to come back from this machine (or in all) lately.
+    TooManyTries,
+    /// `WATCH` when as many watch as may.
+    WatchFull {
+        /// How many may.
+        cap: usize,
+    },
+    /// `WATCH ONLY` while seated at the table.
+    WatchSeated,
+    /// A game message from a connection that only watches.
+    OnlyWatching,
 }
 
 /// Why the server closes a connection: the last thing it is told.

@@ -11,21 +11,28 @@
 
 use std::time::Duration;
 
-use ttt_protocol::{BoardV2, ErrorCode, Limit, ServerMsg, Text, Version, VersionNumber};
+use ttt_protocol::{BoardV2, ErrorCode, Limit, ServerMsg, Text, Version, VersionNumber, Watched};
 use ttt_rules::{Farewell, Parting, Refusal, Say};
 
 use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
-use crate::tell::{Broken, Closing, Refused, Tell, departure};
+use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell, departure};
 
-/// How a protocol connection is spoken to: its version, and whether it
-/// was granted feature `stay` (then the server keeps it in the game
-/// rather than sending it away: `LEFT`, `REJOIN`, `LINE`).
+/// How a protocol connection is spoken to: its version, and the features
+/// it was granted whose messages it may be sent: `stay` (then the server
+/// keeps it in the game rather than sending it away: `LEFT`, `REJOIN`,
+/// `LINE`), `watch` (`WATCHING`, `VIEW`, `ENDED`, `TALLY`, and `LINE`,
+/// `AWAY`, `BACK` about the watched table) and `resume` (`TOKEN`, `AWAY`,
+/// `BACK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wire {
     /// The protocol version agreed.
     pub version: Version,
     /// Feature `stay` was granted.
     pub stay: bool,
+    /// Feature `watch` was granted.
+    pub watch: bool,
+    /// Feature `resume` was granted.
+    pub resume: bool,
 }
 
 impl Wire {
@@ -33,6 +40,14 @@ impl Wire {
     pub const V1: Wire = Wire {
         version: Version::V1,
         stay: false,
+        watch: false,
+        resume: false,
+    };
+
+    /// Version 2, no features.
+    pub const V2: Wire = Wire {
+        version: Version::V2,
+        ..Wire::V1
     };
 
     /// `tell` as a message, or `None` if this connection has nothing to be
@@ -57,12 +72,32 @@ impl Wire {
             Tell::Rejoin { limit } if self.stay => ServerMsg::Rejoin(Limit::from_duration(*limit)),
             Tell::Refused(refused) => self::refused(refused),
             Tell::Closing(why) => closing(why),
-            // For people only; a program is never told these.
+            Tell::Comeback {
+                secret: Secret::Token(token),
+                grace,
+            } if self.resume => ServerMsg::Token {
+                token: token.clone(),
+                grace: whole_seconds(*grace),
+            },
+            Tell::Away { name, left } if self.resume || self.watch => ServerMsg::Away {
+                name: name.clone(),
+                seconds: whole_seconds(*left),
+            },
+            Tell::Back { name } if self.resume || self.watch => ServerMsg::Back(name.clone()),
+            Tell::Sight(sight) if self.watch => self::sight(sight),
+            // For people only, or for features not granted: a program is
+            // never told these.
             Tell::Line { .. }
             | Tell::Rejoin { .. }
             | Tell::Help
             | Tell::ConfirmLeave { .. }
-            | Tell::PlayingOn => return None,
+            | Tell::PlayingOn
+            | Tell::Comeback { .. }
+            | Tell::Away { .. }
+            | Tell::Back { .. }
+            | Tell::Sight(_)
+            | Tell::Unwatched
+            | Tell::Resumed => return None,
         })
     }
 
@@ -115,6 +150,45 @@ impl Wire {
             Say::Bye(Farewell::MakeWay { .. } | Farewell::NextInLine) if self.stay => return None,
             Say::Bye(farewell) => bye(&farewell_text(farewell)),
         })
+    }
+}
+
+/// What a watcher sees, as feature `watch` spells it.
+fn sight(sight: &Sight) -> ServerMsg {
+    match sight {
+        Sight::Table(None) => ServerMsg::Watching(None),
+        Sight::Table(Some(Players { x, o, limit })) => ServerMsg::Watching(Some(Watched {
+            x: x.clone(),
+            o: o.clone(),
+            limit: Limit::from_duration(*limit),
+        })),
+        Sight::Board {
+            board,
+            turn,
+            last,
+            left,
+        } => ServerMsg::View {
+            board: *board,
+            turn: *turn,
+            v2: BoardV2 {
+                last: *last,
+                left: Limit::from_duration(*left),
+            },
+        },
+        Sight::Clock { left, mover } => ServerMsg::Clock {
+            seconds: whole_seconds(*left),
+            mover: Some(*mover),
+        },
+        Sight::Ended(verdict) => ServerMsg::Ended(*verdict),
+        Sight::Tally { x, o, ties } => ServerMsg::Tally {
+            x: *x,
+            o: *o,
+            ties: *ties,
+        },
+        Sight::Line { waiting, next } => ServerMsg::Line {
+            waiting: *waiting,
+            next: next.clone(),
+        },
     }
 }
 
@@ -201,6 +275,26 @@ fn refused(refused: &Refused) -> ServerMsg {
         Refused::Table(Refusal::AlreadyAccepted) => (
             ErrorCode::State,
             "you already accepted; waiting for your opponent".to_owned(),
+        ),
+        Refused::NoSuchSeat => (
+            ErrorCode::Token,
+            "that token holds no seat or place (wrong, used already, or too late)".to_owned(),
+        ),
+        Refused::TooManyTries => (
+            ErrorCode::Token,
+            "too many tries to come back lately; wait a minute".to_owned(),
+        ),
+        Refused::WatchFull { cap } => (
+            ErrorCode::Full,
+            format!("{cap} are watching already, as many as may"),
+        ),
+        Refused::OnlyWatching => (
+            ErrorCode::State,
+            "you are only watching; QUIT leaves".to_owned(),
+        ),
+        Refused::WatchSeated => (
+            ErrorCode::State,
+            "you are at the table; WATCH ONLY is for those not playing".to_owned(),
         ),
     };
     error(code, &text)
@@ -336,13 +430,10 @@ mod tests {
     use super::*;
     use ttt_protocol::{Cell, MAX_LINE_LEN, Mark, Name, Place};
 
-    const V2: Wire = Wire {
-        version: Version::V2,
-        stay: false,
-    };
+    const V2: Wire = Wire::V2;
     const STAY: Wire = Wire {
-        version: Version::V2,
         stay: true,
+        ..Wire::V2
     };
 
     fn line(wire: Wire, tell: &Tell) -> String {

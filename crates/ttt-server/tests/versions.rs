@@ -74,6 +74,10 @@ fn a_person_in_nc_plays_in_sentences() {
     let mut carol = server.welcomed();
     carol.send("play carol");
     carol.expect("Hi carol! Type help at any time to see what you can type, q to leave.");
+    carol.expect("If your connection drops, your place is kept for 30 s. To come back, connect");
+    carol.expect("again and type:");
+    let code = carol.expect_prefix("   play carol ");
+    assert_eq!(code.len(), "   play carol ".len() + 6, "{code:?}");
     carol.expect("Waiting for an opponent to connect...");
     carol.expect_prefix("Type computer to play the computer");
     let mut dave = server.join("dave");
@@ -127,9 +131,19 @@ fn a_persons_lines_end_in_crlf() {
     }
     stream.write_all(b"q\n").expect("send");
     let _ = stream.read_to_end(&mut all);
+    // The code to come back with is random: the test reads it as CODE.
+    let all = String::from_utf8_lossy(&all).into_owned();
+    let all = match all.split_once("   play carol ") {
+        Some((before, after)) => {
+            format!("{before}   play carol CODE{}", &after[6.min(after.len())..])
+        }
+        None => all,
+    };
     assert_eq!(
-        String::from_utf8_lossy(&all),
+        all,
         "Hi carol! Type help at any time to see what you can type, q to leave.\r\n\
+         If your connection drops, your place is kept for 30 s. To come back, connect\r\n\
+         again and type:\r\n   play carol CODE\r\n\
          Waiting for an opponent to connect...\r\n\
          Type computer to play the computer (or computer easy/fair/perfect), q to leave.\r\n\
          Goodbye! Thanks for playing, carol!\r\n"

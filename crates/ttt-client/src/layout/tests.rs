@@ -231,6 +231,7 @@ fn before_a_game_the_log_and_the_question() {
         stage: Stage::Waiting(None),
         ask: Some(Ask::Computer),
         clock: None,
+        watched: None,
     };
     let log = vec!["Waiting for an opponent...".to_owned()];
     for (cols, rows) in SIZES {

@@ -51,6 +51,7 @@ fn transcript(keyboard: bool, says: &[Say]) -> (String, Vec<String>) {
             live_clock: false,
             version: Version::V2,
             computer: None,
+            spectate: false,
         };
         let session = Session::new(
             "ann".parse().expect("name"),
@@ -108,8 +109,10 @@ fn a_piped_game_byte_for_byte() {
             Typed("n"),
             End,
             Server("WELCOME 1 ttt-server"),
-            Server("HELLO 2 ann computer stay"),
+            Server("HELLO 2 ann computer stay watch resume"),
+            Server("TOKEN 0123456789abcdef0123456789abcdef 30"),
             Server("WAIT 1 OPEN"),
+            Server("WATCHING -"),
             Server("START X bob 30"),
             Server("BOARD ......... X - 30"),
             Server("BOARD ....X.... O 5 30"),
@@ -125,7 +128,13 @@ fn a_piped_game_byte_for_byte() {
     );
     assert_eq!(
         sent,
-        ["HELLO 2 ann computer stay", "MOVE 5", "MOVE 3", "NO"]
+        [
+            "HELLO 2 ann computer stay watch resume",
+            "WATCH",
+            "MOVE 5",
+            "MOVE 3",
+            "NO"
+        ]
     );
     assert_eq!(
         out,
@@ -212,7 +221,7 @@ fn at_a_keyboard_questions_are_asked_again_after_news() {
             Server("BOARD X...O.... X 5 30"),
         ],
     );
-    assert_eq!(sent, ["HELLO 2 ann computer stay", "MOVE 5"]);
+    assert_eq!(sent, ["HELLO 2 ann computer stay watch resume", "MOVE 5"]);
     assert_eq!(
         out,
         "\
@@ -300,7 +309,10 @@ fn an_ended_script_in_line_leaves() {
             Server("WAIT"),
         ],
     );
-    assert_eq!(sent, ["HELLO 2 ann computer stay", "MOVE 9", "QUIT"]);
+    assert_eq!(
+        sent,
+        ["HELLO 2 ann computer stay watch resume", "MOVE 9", "QUIT"]
+    );
     assert!(
         out.ends_with(
             "You win: bob disconnected.\nScore: you 1, bob 0, ties 0.\n\
@@ -322,7 +334,7 @@ fn ctrl_c_ends_the_echoed_line() {
             Say::Interrupt,
         ],
     );
-    assert_eq!(sent, ["HELLO 2 ann computer stay", "QUIT"]);
+    assert_eq!(sent, ["HELLO 2 ann computer stay watch resume", "QUIT"]);
     assert_eq!(
         out,
         "Waiting for an opponent... (q to leave)\n\nYou left the line.\n"

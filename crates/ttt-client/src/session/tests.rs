@@ -20,6 +20,7 @@ fn options(keyboard: bool) -> Options {
         live_clock: keyboard,
         version: Version::V2,
         computer: None,
+        spectate: false,
     }
 }
 
@@ -159,7 +160,7 @@ fn the_handshake_asks_for_version_2_and_takes_the_name_given() {
     let mut h = Harness::new(true);
     assert_eq!(h.session.view().stage, Stage::Connecting);
     h.server("WELCOME 1 ttt-server; to play, type: play <your-name>");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay watch resume"]);
     h.server("HELLO 2 ann-2");
     assert_eq!(
         h.notes(),
@@ -238,7 +239,10 @@ fn a_game_names_every_move_and_marks_the_last() {
     assert_eq!(clock.left(h.now), Duration::from_secs(120));
     // `move 5` is a move too, as on the wire; sent, the question closes.
     h.typed("move 5");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "MOVE 5"]);
+    assert_eq!(
+        h.sent(),
+        ["HELLO 2 ann computer stay watch resume", "MOVE 5"]
+    );
     assert_eq!(h.shown(), [Show::Ask]);
     assert_eq!(h.ask(), None);
     h.server("BOARD ....X.... O 5 120");
@@ -378,7 +382,7 @@ fn ctrl_c_while_waiting_leaves_at_once() {
     h.server("WELCOME 1 ttt-server");
     h.server("WAIT 1 OPEN");
     h.event(Event::Interrupt);
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay", "QUIT"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay watch resume", "QUIT"]);
     assert_eq!(h.exit, Some(Exit::Interrupted));
 }
 
@@ -502,8 +506,8 @@ fn the_computer_is_asked_for_when_the_server_offers_it() {
         ..options(false)
     });
     h.server("WELCOME 1 ttt-server");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
-    h.server("HELLO 2 ann computer stay");
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay watch resume"]);
+    h.server("HELLO 2 ann computer stay watch resume");
     assert_eq!(h.sent(), ["COMPUTER perfect"]);
 }
 
@@ -515,7 +519,7 @@ fn a_server_without_a_computer_is_said_so() {
     });
     h.server("WELCOME 1 ttt-server");
     h.server("HELLO 2 ann");
-    assert_eq!(h.sent(), ["HELLO 2 ann computer stay"]);
+    assert_eq!(h.sent(), ["HELLO 2 ann computer stay watch resume"]);
     assert_eq!(h.notes(), [ttt_protocol::words::no_computer()]);
 }
 
@@ -525,7 +529,7 @@ fn a_server_without_a_computer_is_said_so() {
 fn waiting_alone_the_computer_is_offered() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
-    h.server("HELLO 2 ann computer stay");
+    h.server("HELLO 2 ann computer stay watch resume");
     h.server("WAIT 1 OPEN");
     assert_eq!(h.ask(), Some(Ask::Computer));
     h.sent();
@@ -548,7 +552,7 @@ fn waiting_alone_the_computer_is_offered() {
 fn no_offer_when_the_table_is_busy_or_there_is_no_computer() {
     let mut h = Harness::new(true);
     h.server("WELCOME 1 ttt-server");
-    h.server("HELLO 2 ann computer stay");
+    h.server("HELLO 2 ann computer stay watch resume");
     h.server("WAIT 2 GAME");
     assert_eq!(h.ask(), None);
     h.advance(Duration::from_secs(60));
@@ -667,4 +671,153 @@ fn any_act_at_any_moment_is_safe() {
             }
         }
     }
+}
+
+// Watching and coming back (features `watch` and `resume`).
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+/// In line, the client watches the game at the table: each move said by
+/// name and mark, the board shown, the end; its own game takes the screen
+/// back.
+#[test]
+fn waiting_in_line_the_table_is_watched() {
+    let mut h = Harness::new(true);
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann computer stay watch resume");
+    assert_eq!(
+        h.sent(),
+        ["HELLO 2 ann computer stay watch resume", "WATCH"]
+    );
+    h.server("WAIT 1 GAME");
+    h.server("WATCHING bob cid 30");
+    h.server("VIEW ......... X - 30");
+    h.shown.clear();
+    h.server("VIEW ....X.... O 5 30");
+    assert_eq!(h.notes(), ["bob (X) took 5."]);
+    let view = h.session.view();
+    let watched = view.watched_now().expect("watched");
+    assert_eq!(watched.board.to_string(), "....X....");
+    assert_eq!(watched.turn, Some(Mark::O));
+    h.server("ENDED O FORFEIT QUIT");
+    assert_eq!(h.notes(), ["cid wins: bob left the game."]);
+    h.server("TALLY 0 1 0");
+    assert_eq!(h.notes(), ["Score at the table: bob 0, cid 1, ties 0."]);
+    h.server("START X cid 30");
+    assert!(h.session.view().watched_now().is_none(), "our game shows");
+}
+
+/// `--spectate`: `WATCH ONLY` instead of a hello; an empty table is said;
+/// q leaves.
+#[test]
+fn a_spectator_only_watches_and_leaves_with_q() {
+    let mut h = Harness::with(Options {
+        spectate: true,
+        ..options(true)
+    });
+    h.server("WELCOME 1 ttt-server");
+    assert_eq!(h.sent(), ["WATCH ONLY"]);
+    assert_eq!(h.session.view().stage, Stage::Watching);
+    h.server("WATCHING -");
+    assert_eq!(h.notes(), ["Nobody is playing at the table now."]);
+    h.server("LINE 1 bob");
+    h.server("WATCHING bob cid 30");
+    assert_eq!(
+        h.notes(),
+        [
+            "bob is waiting to play: winner stays on, no rematch.",
+            "Watching bob (X) against cid (O). Each move has 30 s."
+        ]
+    );
+    assert!(h.session.comeback().is_none(), "nothing to come back to");
+    h.typed("5");
+    assert_eq!(h.notes(), ["Nothing to answer yet."]);
+    h.typed("q");
+    assert_eq!(h.sent(), ["QUIT"]);
+    assert_eq!(h.exit, Some(Exit::Done));
+}
+
+/// A full table of watchers ends the spectator's session with the reason.
+#[test]
+fn a_spectator_turned_away_is_told_why() {
+    let mut h = Harness::with(Options {
+        spectate: true,
+        ..options(false)
+    });
+    h.server("WELCOME 1 ttt-server");
+    h.server("ERR FULL 32 are watching already, the most there may be");
+    assert!(matches!(h.exit, Some(Exit::Refused(ref why)) if why.contains("32 are watching")));
+}
+
+/// The server's token is the way back while seated or in line, gone once
+/// we leave; the opponent's drop and return are said.
+#[test]
+fn the_token_is_kept_and_the_opponents_drop_said() {
+    let mut h = Harness::playing_x();
+    assert!(h.session.comeback().is_none(), "no token given");
+    h.server(&format!("TOKEN {TOKEN} 30"));
+    let (token, grace) = h.session.comeback().expect("a way back");
+    assert_eq!(token.reveal(), TOKEN);
+    assert_eq!(grace, Duration::from_secs(30));
+    h.server("AWAY bob 30");
+    h.server("BACK bob");
+    assert_eq!(
+        h.notes(),
+        [
+            "bob's connection dropped; they have 30 s to come back (their clock runs on).",
+            "bob is back."
+        ]
+    );
+    h.typed("q");
+    h.typed("y");
+    assert!(
+        h.session.comeback().is_none(),
+        "leaving: nothing to come back to"
+    );
+}
+
+/// Coming back: `RESUME` instead of the hello, the table told again
+/// quietly, play on.
+#[test]
+fn coming_back_resumes_the_game_quietly() {
+    let mut h = Harness::new(true);
+    h.session.come_back_with(TOKEN.parse().expect("a token"));
+    h.server("WELCOME 1 ttt-server");
+    assert_eq!(h.sent(), [format!("RESUME {TOKEN}")]);
+    h.server("HELLO 2 ann computer stay watch resume");
+    h.server(&format!("TOKEN {} 30", "f".repeat(32)));
+    h.server("START O bob 30");
+    h.server("SCORE 1 0 0");
+    h.server("BOARD ....X.... O 5 12");
+    assert_eq!(h.notes(), ["You are back."]);
+    assert_eq!(
+        h.sent(),
+        Vec::<String>::new(),
+        "no WATCH: kept by the server"
+    );
+    let game = h.game();
+    assert_eq!(game.board.to_string(), "....X....");
+    assert_eq!(game.score.wins, 1);
+    assert_eq!(h.ask(), Some(Ask::Move));
+    h.typed("1");
+    assert_eq!(h.sent(), ["MOVE 1"]);
+    assert_eq!(
+        h.session.comeback().map(|(t, _)| t.reveal().to_owned()),
+        Some("f".repeat(32))
+    );
+}
+
+/// A token the server no longer holds: the session ends, saying so.
+#[test]
+fn a_refused_comeback_ends_the_session() {
+    let mut h = Harness::new(true);
+    h.session.come_back_with(TOKEN.parse().expect("a token"));
+    h.server("WELCOME 1 ttt-server");
+    h.server("ERR TOKEN that token holds no seat or place here");
+    assert_eq!(
+        h.exit,
+        Some(Exit::Refused(
+            "Could not get back in time; the seat is lost.".to_owned()
+        ))
+    );
 }

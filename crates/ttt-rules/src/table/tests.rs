@@ -870,3 +870,48 @@ fn a_withdrawn_offer_never_keeps_the_computer() {
     assert_eq!(render(&table.contest()), ["1 BYE NextInLine"]);
     assert_eq!(table.phase(), Phase::Over { stays: None });
 }
+
+/// A recap tells one seat the table as it stands, with the time left now:
+/// in a game, and at the rematch offer (an answered offer is not asked
+/// again); nothing once the table is over. It changes nothing.
+#[test]
+fn a_recap_is_the_table_as_it_stands() {
+    let t0 = Instant::now();
+    let mut table = table_at(t0);
+    play(&mut table, &[5, 1], t0);
+    let later = t0 + secs(20);
+    let recap = table.recap(Seat::Second, later);
+    assert_eq!(
+        render(&recap),
+        ["2 START O ann", "2 SCORE 0 0 0", "2 BOARD O...X.... X"]
+    );
+    let Some((_, Say::Board { last, left, .. })) = recap.last() else {
+        panic!("no board in {recap:?}");
+    };
+    assert_eq!((*last, *left), (Some(cell(1)), Some(secs(100))));
+    // The game goes on as if nothing was asked.
+    play(&mut table, &[2, 9, 8], later);
+    let recap = table.recap(Seat::First, later + secs(30));
+    assert_eq!(
+        render(&recap),
+        [
+            "1 START X bob",
+            "1 SCORE 1 0 0",
+            "1 BOARD OX..X..XO -",
+            "1 REMATCH"
+        ]
+    );
+    let Some((_, Say::Rematch { limit })) = recap.last() else {
+        panic!("no offer in {recap:?}");
+    };
+    assert_eq!(*limit, Some(secs(90)));
+    ok(&mut table, Seat::First, Event::Rematch(true), later);
+    assert_eq!(
+        render(&table.recap(Seat::First, later))
+            .last()
+            .map(String::as_str),
+        Some("1 (accepted)")
+    );
+    ok(&mut table, Seat::Second, Event::Rematch(false), later);
+    assert!(table.recap(Seat::First, later).is_empty());
+}

@@ -9,6 +9,7 @@ use crate::speech::Dialect;
 
 const TURN: Duration = Duration::from_secs(120);
 const HANDSHAKE: Duration = Duration::from_secs(10);
+const GRACE: Duration = Duration::from_secs(30);
 /// The computer's pause before each move.
 const PAUSE: Duration = Duration::from_millis(500);
 
@@ -27,15 +28,28 @@ impl Harness {
     }
 
     fn with(handshake: Option<Duration>, turn: Option<Duration>) -> Harness {
-        Harness {
-            lobby: Lobby::new(LobbySettings {
-                handshake_timeout: handshake,
-                table: TableSettings { turn_timeout: turn },
-                computer: Some(ComputerSettings {
-                    pause: PAUSE,
-                    seed: 1,
-                }),
+        Harness::settings(LobbySettings {
+            handshake_timeout: handshake,
+            table: TableSettings { turn_timeout: turn },
+            computer: Some(ComputerSettings {
+                pause: PAUSE,
+                seed: 1,
             }),
+            // Off, as with --grace 0: a drop is final, as it always was.
+            grace: None,
+        })
+    }
+
+    /// A lobby that holds a dropped player's seat or place for `GRACE`.
+    fn with_grace() -> Harness {
+        let mut h = Harness::new();
+        h.lobby.settings.grace = Some(GRACE);
+        h
+    }
+
+    fn settings(settings: LobbySettings) -> Harness {
+        Harness {
+            lobby: Lobby::new(settings),
             now: Instant::now(),
             next: 1,
             dialects: HashMap::new(),
@@ -94,6 +108,7 @@ impl Harness {
                 Out::Speak(id, speaker) => self.dialects.entry(id).or_default().settle(speaker),
                 Out::Close(id) => lines.push(format!("{}: <close>", id.0)),
                 Out::Evict(id) => lines.push(format!("{}: <evict>", id.0)),
+                Out::Drop(id) => lines.push(format!("{}: <drop>", id.0)),
             }
         }
         lines
@@ -1610,4 +1625,455 @@ fn a_person_stays_unless_they_leave() {
     h.send(carol, "c perfect");
     let said = h.told(carol).join("\n");
     assert!(said.contains("Game on against computer-perfect"), "{said}");
+}
+
+// feature watch
+
+/// A v2 connection in line, granted `watch`.
+fn watcher(h: &mut Harness, name: &str) -> ConnId {
+    let id = h.connect();
+    h.send(id, &format!("HELLO 2 {name} watch"));
+    id
+}
+
+/// Someone in line watches the game from the next board: by the marks,
+/// every move, the result and the score; and is seated in turn like
+/// anyone. The players are told nothing new.
+#[test]
+fn a_watcher_in_line_sees_the_game_by_the_marks() {
+    let mut h = Harness::new();
+    let (ann, bob) = h.pair("ann", "bob");
+    let carol = watcher(&mut h, "carol");
+    assert_eq!(
+        h.told(carol),
+        [WELCOME, "HELLO 2 carol watch", "WAIT 1 GAME"]
+    );
+    h.send(carol, "WATCH");
+    assert_eq!(
+        h.told(carol),
+        [
+            "WATCHING ann bob 120",
+            "TALLY 0 0 0",
+            "VIEW ......... X - 120"
+        ]
+    );
+    h.send(ann, "5");
+    assert_eq!(
+        h.out(),
+        [
+            "1: BOARD ....X.... O",
+            "2: BOARD ....X.... O",
+            "3: VIEW ....X.... O 5 120"
+        ]
+    );
+    h.play(bob, ann, &[1, 3, 2, 7]);
+    let out = h.out();
+    let carols: Vec<&str> = out.iter().filter_map(|l| l.strip_prefix("3: ")).collect();
+    assert_eq!(
+        carols,
+        [
+            "VIEW O...X.... X 1 120",
+            "VIEW O.X.X.... O 3 120",
+            "VIEW OOX.X.... X 2 120",
+            "VIEW OOX.X.X.. - 7 -",
+            "ENDED X LINE 3 5 7",
+            "TALLY 1 0 0",
+            "START X ann 120",
+            "BOARD ......... X - 120",
+        ]
+    );
+    // Winner stays on against carol, who now plays and is not a watcher.
+    assert!(out.iter().any(|l| l == "1: START O carol"), "{out:?}");
+    assert!(
+        !out.iter()
+            .any(|l| l.starts_with("1: VIEW") || l.starts_with("2: VIEW"))
+    );
+    h.send(carol, "1");
+    assert!(!h.told(carol).iter().any(|l| l.starts_with("VIEW")));
+}
+
+/// `WATCH ONLY` leaves the line; the spectator follows the line too, can
+/// say nothing that changes the game, and leaves with `QUIT`.
+#[test]
+fn a_spectator_only_watches() {
+    let mut h = Harness::new();
+    let spectator = watcher(&mut h, "eve");
+    h.send(spectator, "WATCH ONLY");
+    assert_eq!(
+        h.told(spectator),
+        [
+            WELCOME,
+            "HELLO 2 eve watch",
+            "WAIT 1 OPEN",
+            "WATCHING -",
+            "LINE 0"
+        ]
+    );
+    let (ann, _bob) = h.pair("ann", "bob");
+    assert_eq!(h.told(spectator), Vec::<String>::new(), "drained by pair()");
+    h.send(ann, "5");
+    assert_eq!(h.told(spectator), ["VIEW ....X.... O 5 120"]);
+    for line in ["5", "YES", "COMPUTER"] {
+        h.send(spectator, line);
+        assert_eq!(
+            h.told(spectator),
+            ["ERR STATE you are only watching; QUIT leaves"],
+            "{line}"
+        );
+    }
+    let carol = h.join("carol");
+    h.out();
+    let _ = carol;
+    h.send(ann, "1");
+    h.out();
+    h.send(spectator, "QUIT");
+    assert_eq!(h.told(spectator), ["BYE goodbye", "<close>"]);
+}
+
+/// The table opening is seen by a spectator who was there first.
+#[test]
+fn a_spectator_sees_each_new_game_begin() {
+    let mut h = Harness::new();
+    let spectator = watcher(&mut h, "eve");
+    h.send(spectator, "WATCH ONLY");
+    h.out();
+    let ann = h.join("ann");
+    let told = h.told(spectator);
+    assert_eq!(told, ["LINE 1 ann"]);
+    let _bob = h.join("bob");
+    assert_eq!(
+        h.told(spectator),
+        ["WATCHING ann bob 120", "VIEW ......... X - 120", "LINE 0"]
+    );
+    let _ = ann;
+}
+
+/// Without the feature, `WATCH` does not exist; watchers are capped.
+#[test]
+fn watch_is_for_those_granted_it_and_capped() {
+    let mut h = Harness::new();
+    let old = h.join("old");
+    h.out();
+    h.send(old, "WATCH");
+    assert_eq!(h.told(old), ["ERR MALFORMED unknown message \"WATCH\""]);
+    let mut h = Harness::new();
+    let mut spectators = Vec::new();
+    for i in 0..=MAX_WATCHERS {
+        let id = h.connect_from(&format!("10.0.{}.{}", i / 200, i % 200 + 1));
+        h.send(id, &format!("HELLO 2 s{i} watch"));
+        h.send(id, "WATCH ONLY");
+        spectators.push(id);
+    }
+    h.out();
+    let last = *spectators.last().expect("spectators");
+    h.send(last, "WATCH ONLY");
+    assert_eq!(
+        h.told(last),
+        [format!(
+            "ERR FULL {MAX_WATCHERS} are watching already, as many as may"
+        )]
+    );
+    // One leaves; there is room again.
+    h.send(spectators[0], "WATCH OFF");
+    h.send(last, "WATCH ONLY");
+    assert_eq!(h.told(last), ["WATCHING -", "LINE 0"]);
+}
+
+/// A person types `watch` and `unwatch`, and keeps their place.
+#[test]
+fn a_person_watches_in_sentences() {
+    let mut h = Harness::new();
+    let (ann, _bob) = h.pair("ann", "bob");
+    let carol = h.connect();
+    h.send(carol, "play carol");
+    h.out();
+    h.send(carol, "watch");
+    let told = h.told(carol).join("\n");
+    assert!(
+        told.contains(
+            "Watching ann (X) against bob (O). Each move has 120 s. Type unwatch to stop."
+        ),
+        "{told}"
+    );
+    assert!(told.contains("ann (X) to move, 120 s left."), "{told}");
+    h.send(ann, "5");
+    let told = h.told(carol).join("\n");
+    assert!(told.contains("ann (X) took 5."), "{told}");
+    assert!(told.contains("[X]"), "{told}");
+    h.send(carol, "unwatch");
+    assert_eq!(h.told(carol), ["You stopped watching."]);
+    h.send(ann, "1");
+    assert!(h.told(carol).is_empty());
+}
+
+/// `WATCH ONLY` instead of a hello: a spectator who is never seated,
+/// even when someone waits alone for an opponent.
+#[test]
+fn a_spectator_may_come_without_a_hello() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    let eve = h.connect();
+    h.out();
+    h.send(eve, "WATCH ONLY");
+    assert_eq!(h.told(eve), ["WATCHING -", "LINE 1 ann"]);
+    assert!(h.told(ann).is_empty(), "ann was given an opponent");
+    let _bob = h.join("bob");
+    assert_eq!(
+        h.told(eve),
+        ["WATCHING ann bob 120", "VIEW ......... X - 120", "LINE 0"]
+    );
+    h.send(eve, "HELLO 2 eve");
+    assert_eq!(h.told(eve), ["ERR STATE already said hello"]);
+}
+
+/// A person who types `watch` first watches, and may join the line later
+/// by name, still watching.
+#[test]
+fn a_person_may_watch_first_and_play_later() {
+    let mut h = Harness::new();
+    let (ann, _bob) = h.pair("ann", "bob");
+    let carol = h.connect();
+    h.out();
+    h.send(carol, "watch");
+    let told = h.told(carol).join("\n");
+    assert!(told.contains("Watching ann (X) against bob (O)."), "{told}");
+    h.send(carol, "play carol");
+    let told = h.told(carol).join("\n");
+    assert!(told.contains("Hi carol!"), "{told}");
+    h.send(ann, "5");
+    let told = h.told(carol).join("\n");
+    assert!(told.contains("ann (X) took 5."), "{told}");
+}
+
+// feature resume
+
+/// The token in a `TOKEN` line among `lines`.
+fn token_in(lines: &[String]) -> String {
+    lines
+        .iter()
+        .find_map(|l| l.split(' ').nth(1).filter(|_| l.starts_with("TOKEN ")))
+        .expect("a TOKEN line")
+        .to_owned()
+}
+
+/// ann and bob, both v2 with `resume`, seated; their tokens.
+fn seated_with_tokens(h: &mut Harness) -> ((ConnId, String), (ConnId, String)) {
+    let ann = h.connect();
+    h.send(ann, "HELLO 2 ann resume");
+    let ann_token = token_in(&h.told(ann));
+    let bob = h.connect();
+    h.send(bob, "HELLO 2 bob resume");
+    let bob_token = token_in(&h.told(bob));
+    h.out();
+    ((ann, ann_token), (bob, bob_token))
+}
+
+/// A dropped player's seat is held; the opponent is told at once and
+/// the clock runs on; with the token, the player is back where they were.
+#[test]
+fn a_dropped_player_comes_back_to_the_seat() {
+    let mut h = Harness::with_grace();
+    let ann = h.connect();
+    h.send(ann, "HELLO 2 ann resume");
+    let told = h.told(ann);
+    assert_eq!(told[1], "HELLO 2 ann resume");
+    assert!(
+        told[2].starts_with("TOKEN ") && told[2].ends_with(" 30"),
+        "{told:?}"
+    );
+    assert_eq!(told[3], "WAIT 1 OPEN");
+    let bob = h.connect();
+    h.send(bob, "HELLO 2 bob resume");
+    let bob_token = token_in(&h.told(bob));
+    h.send(ann, "5");
+    h.out();
+    h.lobby.closed(bob, h.now);
+    assert_eq!(h.out(), ["2: <drop>", "1: AWAY bob 30"]);
+    // The mover's clock runs on meanwhile; and nothing is sent to bob.
+    h.advance(Duration::from_secs(10));
+    assert!(h.out().is_empty());
+    let back = h.connect();
+    h.out();
+    h.send(back, &format!("RESUME {bob_token}"));
+    let told = h.out();
+    assert_eq!(told[0], "3: HELLO 2 bob resume");
+    assert!(told[1].starts_with("3: TOKEN "), "{told:?}");
+    assert_ne!(token_in(&[told[1][3..].to_owned()]), bob_token);
+    assert_eq!(
+        told[2..],
+        [
+            "3: START O ann 120",
+            "3: SCORE 0 0 0",
+            "3: BOARD ....X.... O 5 110",
+            "1: BACK bob"
+        ]
+    );
+    h.send(back, "1");
+    assert_eq!(
+        h.out(),
+        ["1: BOARD O...X.... X 1 120", "3: BOARD O...X.... X 1 120"]
+    );
+}
+
+/// No return within the grace: the forfeit it always was, then.
+#[test]
+fn a_grace_that_runs_out_is_a_forfeit() {
+    let mut h = Harness::with_grace();
+    let ((ann, _), (bob, _)) = seated_with_tokens(&mut h);
+    h.lobby.closed(bob, h.now);
+    h.out();
+    h.advance(GRACE - Duration::from_secs(1));
+    assert!(h.told(ann).is_empty());
+    h.advance(Duration::from_secs(1));
+    let told = h.told(ann);
+    assert_eq!(
+        told[..3],
+        [
+            "BOARD ......... - - -",
+            "RESULT WIN FORFEIT DISCONNECT",
+            "SCORE 1 0 0"
+        ]
+    );
+    assert!(!h.lobby.knows(bob));
+}
+
+/// A wrong token, or one used already, gets `ERR TOKEN` and counts as
+/// refused; the connection may still say hello. A token seats only the
+/// player it was given to.
+#[test]
+fn wrong_and_used_tokens_are_refused() {
+    let mut h = Harness::with_grace();
+    let ((ann, ann_token), (bob, bob_token)) = seated_with_tokens(&mut h);
+    h.lobby.closed(bob, h.now);
+    h.out();
+    let stranger = h.connect_from("10.9.9.9");
+    h.out();
+    h.send(stranger, &format!("RESUME {}", "0".repeat(32)));
+    assert_eq!(
+        h.told(stranger),
+        ["ERR TOKEN that token holds no seat or place (wrong, used already, or too late)"]
+    );
+    let back = h.connect();
+    h.send(back, &format!("RESUME {bob_token}"));
+    h.out();
+    // Used: no more.
+    h.send(stranger, &format!("RESUME {bob_token}"));
+    assert!(h.told(stranger)[0].starts_with("ERR TOKEN"));
+    // Ann's token is ann's: whoever has it is ann, at ann's seat (her old
+    // connection is closed), never bob.
+    h.send(stranger, &format!("RESUME {ann_token}"));
+    let out = h.out();
+    assert!(out.contains(&format!("{}: <close>", ann.0)), "{out:?}");
+    assert!(
+        out.contains(&format!("{}: HELLO 2 ann resume", stranger.0)),
+        "{out:?}"
+    );
+    assert!(
+        out.contains(&format!("{}: START X bob 120", stranger.0)),
+        "{out:?}"
+    );
+    // The stranger could still have said hello as a new player.
+    let other = h.connect();
+    h.send(other, &format!("RESUME {}", "1".repeat(32)));
+    h.send(other, "HELLO 2 zed");
+    assert!(h.told(other).iter().any(|l| l == "WAIT 1 GAME"));
+}
+
+/// Tries are bounded per machine (and in all) within a window.
+#[test]
+fn tries_to_come_back_are_bounded() {
+    let mut h = Harness::with_grace();
+    let (_, (bob, bob_token)) = seated_with_tokens(&mut h);
+    h.lobby.closed(bob, h.now);
+    h.out();
+    let guesser = h.connect_from("10.6.6.6");
+    for _ in 0..TRIES_PER_MACHINE {
+        h.send(guesser, &format!("RESUME {}", "0".repeat(32)));
+    }
+    h.out();
+    // Even the right token, from that machine, now waits.
+    let again = h.connect_from("10.6.6.6");
+    h.out();
+    h.send(again, &format!("RESUME {bob_token}"));
+    assert_eq!(
+        h.told(again),
+        ["ERR TOKEN too many tries to come back lately; wait a minute"]
+    );
+    // From elsewhere it works.
+    let back = h.connect_from("10.7.7.7");
+    h.send(back, &format!("RESUME {bob_token}"));
+    assert!(h.told(back).iter().any(|l| l == "START O ann 120"));
+}
+
+/// A queued player who dropped keeps the place and is passed over while
+/// away; v1 players are never held.
+#[test]
+fn an_away_place_is_kept_and_passed_over() {
+    let mut h = Harness::with_grace();
+    let ((ann, _), (bob, _)) = seated_with_tokens(&mut h);
+    let carol = h.connect();
+    h.send(carol, "HELLO 2 carol resume");
+    let dave = h.join("dave");
+    let erin = h.join("erin");
+    h.out();
+    h.lobby.closed(carol, h.now);
+    // v1 dave leaves: gone at once, held for nobody.
+    h.lobby.closed(dave, h.now);
+    assert_eq!(
+        h.out(),
+        [
+            format!("{}: <drop>", carol.0),
+            format!("{}: <close>", dave.0)
+        ]
+    );
+    // The table ends (ann quits); bob stays on and plays erin, not carol.
+    h.send(ann, "QUIT");
+    let out = h.out();
+    assert!(out.contains(&format!("{}: START X bob", erin.0)), "{out:?}");
+    assert!(h.lobby.knows(carol));
+    let status = h.lobby.status();
+    assert_eq!(status.queued.first().map(Name::as_str), Some("carol"));
+    let _ = bob;
+}
+
+/// A person is shown a code; a wrong one counts, the right one brings
+/// them back; too many wrong ones void it.
+#[test]
+fn a_person_comes_back_with_a_code() {
+    let mut h = Harness::with_grace();
+    let ann = h.join("ann");
+    let bob = h.connect();
+    h.send(bob, "play bob");
+    let told = h.told(bob).join(" ");
+    let code = told
+        .split("   play bob ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a code")
+        .to_owned();
+    assert_eq!(code.len(), 6);
+    h.out();
+    h.lobby.closed(bob, h.now);
+    h.out();
+    let back = h.connect();
+    h.out();
+    let wrong = if code == "AAAAAA" { "BBBBBB" } else { "AAAAAA" };
+    h.send(back, &format!("play bob {wrong}"));
+    assert!(h.told(back)[0].starts_with("That name and code hold no place here"));
+    h.send(back, &format!("play bob {}", code.to_lowercase()));
+    let told = h.told(back).join("\n");
+    assert!(told.starts_with("You are back."), "{told}");
+    assert!(told.contains("Game on against ann"), "{told}");
+    let _ = ann;
+    // Another drop; ten wrong codes void the new one.
+    h.lobby.closed(back, h.now);
+    h.out();
+    for i in 0..CODE_TRIES {
+        let guess = h.connect_from(&format!("10.1.1.{}", i + 1));
+        h.send(guess, &format!("play bob {wrong}"));
+    }
+    h.out();
+    let conn = h.lobby.conns.get(&back).expect("still held");
+    assert!(conn.comeback.is_none());
 }
