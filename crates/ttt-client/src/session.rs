@@ -605,6 +605,8 @@ impl Session {
                 self.move_on(Phase::Over);
                 note(step, Note::PartnerLeft { name, how });
             }
+            // To a spectator, an empty line is no news.
+            ServerMsg::Line { waiting: 0, .. } if matches!(self.phase, Phase::Watching) => {}
             ServerMsg::Line { waiting, next } => note(step, Note::Line { waiting, next }),
             ServerMsg::Rejoin(limit) => {
                 let deadline = limit.seconds().map(|s| now + secs(s));
@@ -664,7 +666,9 @@ impl Session {
                 note(step, Note::WatchedEnd { verdict, x, o });
             }
             ServerMsg::Tally { x, o, ties } => {
-                let Some(watched) = &self.watched else {
+                // A fresh table's 0 0 0, told when watching starts, is
+                // no news.
+                let Some(watched) = self.watched.as_ref().filter(|_| x + o + ties > 0) else {
                     return;
                 };
                 let (xn, on) = (watched.x.clone(), watched.o.clone());

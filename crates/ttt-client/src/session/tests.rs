@@ -691,6 +691,15 @@ fn waiting_in_line_the_table_is_watched() {
     );
     h.server("WAIT 1 GAME");
     h.server("WATCHING bob cid 30");
+    h.server("TALLY 0 0 0");
+    assert_eq!(
+        h.notes(),
+        [
+            "A game is being played; you play next.",
+            "Watching bob (X) against cid (O). Each move has 30 s."
+        ],
+        "a fresh table's score is no news"
+    );
     h.server("VIEW ......... X - 30");
     h.shown.clear();
     h.server("VIEW ....X.... O 5 30");
