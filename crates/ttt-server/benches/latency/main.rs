@@ -7,6 +7,7 @@
 //! cargo bench -p ttt-server
 //! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more whole games
 //! TTT_BENCH_ROLE=floods cargo bench -p ttt-server  # the floods alone
+//! TTT_BENCH_ROLE=watchers cargo bench -p ttt-server  # what spectators cost
 //! ```
 //!
 //! Everything runs on loopback with ports chosen by the kernel. Figures are
@@ -32,6 +33,7 @@ use ttt_test_support::proc::{context_switches, cpu_ns, fd_count, status_field};
 use ttt_test_support::{Server, connect_from, wait_until};
 
 mod flood;
+mod watchers;
 
 /// Back to back: rounds of [`GAMES_PER_ROUND`] server games, each round
 /// followed by as many floor round trips as its games had moves.
@@ -60,6 +62,11 @@ fn main() -> io::Result<()> {
         Ok("floor") => return floor_server(),
         Ok("floor2") => return floor2_server(),
         Ok("floods") => return measure_floods().map(|_| ()),
+        Ok("watchers") => return measure_watchers().map(|_| ()),
+        Ok("watchers-pinned") => {
+            println!("{}", watchers::measure()?.key_values("watch_pinned_"));
+            return Ok(());
+        }
         Ok("pinned") => {
             let paced = measure_moves(Some(PACE))?;
             let b2b = measure_moves(None)?;
@@ -93,6 +100,7 @@ fn main() -> io::Result<()> {
     );
     b2b.print();
     let pinned = measure_pinned()?;
+    let watched = measure_watchers()?;
 
     println!("\nThe lobby under attack:");
     let lobby_start = measure_lobby_start()?;
@@ -130,7 +138,7 @@ fn main() -> io::Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {}",
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {} {}",
         paced.key_values(""),
         b2b.key_values("b2b_"),
         pinned,
@@ -147,6 +155,7 @@ fn main() -> io::Result<()> {
             .join(" "),
         static_flood.key_values(),
         engine.key_values(),
+        watched,
     );
     Ok(())
 }
@@ -363,6 +372,32 @@ impl Drop for Floor {
 
 /// Re-runs the move measurement with everything (this harness, the server,
 /// the floor) pinned to CPU 0; returns its `pinned_*` figures.
+/// What spectators cost, unpinned here and pinned to CPU 0 in a re-run of
+/// this benchmark; returns both figures' key=value pairs.
+fn measure_watchers() -> io::Result<String> {
+    let unpinned = watchers::measure()?;
+    unpinned.print("unpinned");
+    let mut kv = unpinned.key_values("watch_");
+    let out = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(std::env::current_exe()?)
+        .env("TTT_BENCH_ROLE", "watchers-pinned")
+        .stderr(Stdio::inherit())
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let line = text.lines().last().unwrap_or_default().to_owned();
+            println!("  pinned to CPU 0 (taskset -c 0): {line}");
+            kv.push(' ');
+            kv.push_str(&line);
+        }
+        Ok(out) => println!("  pinned run failed ({}); skipped", out.status),
+        Err(e) => println!("  pinned run skipped: cannot run taskset ({e})"),
+    }
+    Ok(kv)
+}
+
 fn measure_pinned() -> io::Result<String> {
     let out = Command::new("taskset")
         .args(["-c", "0"])
