@@ -396,3 +396,22 @@ fn a_killed_connection_comes_back_to_the_seat() {
         assert!(!hex_run, "a token in the log: {line}");
     }
 }
+
+/// `--spectate` at 80x24: the game of two others drawn as it is played,
+/// by name and mark, never a question; q leaves at once, exit 0.
+#[test]
+fn a_spectator_watches_a_game_and_leaves_with_q() {
+    let server = Server::start(&[]);
+    let mut term = client(&server, 80, 24, &[("TTT_SPECTATE", "1")]);
+    term.wait_for("Nobody is playing at the table now.");
+    let (mut ann, mut bob) = server.pair("ann", "bob");
+    term.wait_for("watching ann vs bob");
+    ttt_test_support::play(&mut ann, &mut bob, &[5, 1]);
+    let screen = term.wait_for("bob (O) took 1.");
+    assert!(screen.contains("[O]"), "{screen}");
+    assert!(screen.contains("ann (X)  to move"), "{screen}");
+    assert!(!screen.contains("Your move"), "{screen}");
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    given_back(&term);
+}

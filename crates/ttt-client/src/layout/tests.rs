@@ -279,3 +279,50 @@ fn fit_counts_columns_not_bytes() {
     assert_eq!(fit("長い名前", 8), "長い名前");
     assert_eq!(fit("x", 0), "");
 }
+
+/// In line, the watched game takes the screen: its board (the last move
+/// bracketed, nothing selectable), both players by mark with the mover's
+/// clock, a title saying whom we watch; at every size, within the edges.
+/// Our own last game is not drawn meanwhile.
+#[test]
+fn in_line_the_watched_game_is_drawn() {
+    let now = Instant::now();
+    let mut view = playing("bob", "O...X....", Some(1), Mark::X, now);
+    view.stage = Stage::Waiting(None);
+    view.ask = None;
+    view.clock = None;
+    view.watched = Some(crate::view::Watched {
+        x: name("cid"),
+        o: name("dee"),
+        board: "....X...O".parse().expect("board"),
+        last: Cell::new(9),
+        turn: Some(Mark::X),
+        limit: Some(Duration::from_secs(30)),
+        deadline: Some(now + Duration::from_millis(11_500)),
+    });
+    let log: Vec<String> = vec!["Watching cid (X) against dee (O).".to_owned()];
+    for (cols, rows) in SIZES {
+        let f = frame(&view, &ui(&log, None), cols, rows, now);
+        let text = screen(&f);
+        for line in &f.lines {
+            assert!(line.width() <= usize::from(cols), "{cols}x{rows}\n{text}");
+        }
+        assert!(
+            text.contains("watching cid vs dee"),
+            "{cols}x{rows}\n{text}"
+        );
+        assert!(text.contains("[O]"), "{cols}x{rows}\n{text}");
+        assert!(
+            text.contains("cid (X)") && text.contains("12 s left"),
+            "{cols}x{rows}\n{text}"
+        );
+        assert!(
+            !text.contains("bob"),
+            "our last game drawn at {cols}x{rows}\n{text}"
+        );
+    }
+    // Once our game starts, it is ours that shows.
+    view.stage = Stage::Playing;
+    let f = frame(&view, &ui(&log, None), 80, 24, now);
+    assert!(screen(&f).contains("bob"), "{}", screen(&f));
+}

@@ -340,3 +340,44 @@ fn ctrl_c_ends_the_echoed_line() {
         "Waiting for an opponent... (q to leave)\n\nYou left the line.\n"
     );
 }
+
+/// Waiting in line, the game at the table is told: each board under the
+/// players' names, whose move it is, the end and the score; then our own
+/// game begins as usual.
+#[test]
+fn a_watched_game_while_waiting_byte_for_byte() {
+    let (out, sent) = transcript(
+        false,
+        &[
+            Server("WELCOME 1 ttt-server"),
+            Server("HELLO 2 ann watch"),
+            Server("WAIT 1 GAME"),
+            Server("WATCHING cid dee 30"),
+            Server("TALLY 0 0 0"),
+            Server("VIEW ....X.... O 5 21"),
+            Server("VIEW O...X.... X 1 30"),
+            Server("ENDED O FORFEIT TIMEOUT"),
+            Server("TALLY 0 1 0"),
+            Server("START X dee 30"),
+        ],
+    );
+    assert_eq!(sent, ["HELLO 2 ann computer stay watch resume", "WATCH"]);
+    assert_eq!(
+        out,
+        "A game is being played; you play next.\n\
+         Watching cid (X) against dee (O). Each move has 30 s.\n\
+         cid (X) took 5.\n\
+         \n\
+         cid (X) vs dee (O)\n 1 | 2 | 3\n---+---+---\n 4 |[X]| 6\n---+---+---\n 7 | 8 | 9\n\
+         \n\
+         dee (O) to move, 21 s left.\n\
+         dee (O) took 1.\n\
+         \n\
+         cid (X) vs dee (O)\n[O]| 2 | 3\n---+---+---\n 4 | X | 6\n---+---+---\n 7 | 8 | 9\n\
+         \n\
+         cid (X) to move, 30 s left.\n\
+         dee wins: cid ran out of time.\n\
+         Score at the table: cid 0, dee 1, ties 0.\n\
+         Game on against dee: you are X, dee is O; you move first. Each move has 30 s.\n"
+    );
+}
