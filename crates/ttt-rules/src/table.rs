@@ -442,14 +442,7 @@ impl Table {
             State::Offered { .. } => (None, None),
             State::Over { .. } => return said,
         };
-        said.push((
-            seat,
-            Say::Start {
-                mark: self.mark(seat),
-                opponent: self.name(seat.other()).clone(),
-                limit: self.settings.turn_timeout,
-            },
-        ));
+        said.push((seat, self.start_for(seat)));
         said.push((seat, Say::Score(self.score(seat))));
         said.push((
             seat,
@@ -511,18 +504,20 @@ impl Table {
         said.push((Seat::Second, say));
     }
 
+    /// `START` for `seat`: its mark, the opponent, the clock.
+    fn start_for(&self, seat: Seat) -> Say {
+        Say::Start {
+            mark: self.mark(seat),
+            opponent: self.name(seat.other()).clone(),
+            limit: self.settings.turn_timeout,
+        }
+    }
+
     /// Starts a game with the current marks: `START` to each, then the
     /// empty board to both.
     fn start_game(&mut self, now: Instant, said: &mut Said) {
         for seat in Seat::BOTH {
-            said.push((
-                seat,
-                Say::Start {
-                    mark: self.mark(seat),
-                    opponent: self.name(seat.other()).clone(),
-                    limit: self.settings.turn_timeout,
-                },
-            ));
+            said.push((seat, self.start_for(seat)));
         }
         let game = Game::new();
         self.board = *game.board();
