@@ -548,12 +548,14 @@ impl Session {
                 let before = step.show.len();
                 self.on_board(board, turn, v2, now, step);
                 if told_again {
-                    // The board as it stands, not a move just played.
+                    // The board as it stands: our own last move is no
+                    // news, the opponent's (played while we were away,
+                    // perhaps) is.
                     let shown = step.show.split_off(before);
                     step.show.extend(
                         shown
                             .into_iter()
-                            .filter(|s| !matches!(s, Show::Note(Note::Moved { .. }))),
+                            .filter(|s| !matches!(s, Show::Note(Note::Moved { mine: true, .. }))),
                     );
                 }
             }

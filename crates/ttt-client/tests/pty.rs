@@ -376,8 +376,10 @@ fn a_killed_connection_comes_back_to_the_seat() {
     }
     raw.send("MOVE 4");
     raw.expect("BOARD X..O..... X");
-    let screen = term.wait_for("You are back.");
-    assert!(screen.contains("Your move."), "{screen}");
+    term.wait_for("You are back.");
+    // The board as it stands comes after: raw's move, and ours to make.
+    let screen = term.wait_for("Your move.");
+    assert!(screen.contains("raw took 4."), "{screen}");
     term.send(b"2");
     raw.expect("BOARD XX.O..... O");
     raw.send("MOVE 5");

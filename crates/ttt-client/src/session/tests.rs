@@ -786,7 +786,8 @@ fn the_token_is_kept_and_the_opponents_drop_said() {
 }
 
 /// Coming back: `RESUME` instead of the hello, the table told again
-/// quietly, play on.
+/// quietly (no new game, no score; the opponent's last move said, as it
+/// may have been played while we were away), play on.
 #[test]
 fn coming_back_resumes_the_game_quietly() {
     let mut h = Harness::new(true);
@@ -798,7 +799,7 @@ fn coming_back_resumes_the_game_quietly() {
     h.server("START O bob 30");
     h.server("SCORE 1 0 0");
     h.server("BOARD ....X.... O 5 12");
-    assert_eq!(h.notes(), ["You are back."]);
+    assert_eq!(h.notes(), ["You are back.", "bob took 5."]);
     assert_eq!(
         h.sent(),
         Vec::<String>::new(),
@@ -829,4 +830,18 @@ fn a_refused_comeback_ends_the_session() {
             "Could not get back in time; the seat is lost.".to_owned()
         ))
     );
+}
+
+/// Coming back after our own move: it is not said again.
+#[test]
+fn coming_back_after_our_move_does_not_say_it_again() {
+    let mut h = Harness::new(true);
+    h.session.come_back_with(TOKEN.parse().expect("a token"));
+    h.server("WELCOME 1 ttt-server");
+    h.server("HELLO 2 ann computer stay watch resume");
+    h.server("START X bob 30");
+    h.server("SCORE 0 0 0");
+    h.server("BOARD ....X.... O 5 20");
+    assert_eq!(h.notes(), ["You are back."]);
+    assert_eq!(h.ask(), None, "bob's move");
 }
