@@ -288,12 +288,13 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
         }
         let player = play::Player::new(session, front.as_mut(), script.as_mut(), Instant::now());
         match play::run(player, &stream, &events, std::mem::take(&mut held)) {
-            (Exit::Lost(lost), session) if session.comeback().is_some() => {
-                let _ = stream.shutdown(std::net::Shutdown::Both);
-                held = play::set_aside(&reader, &events);
+            (Exit::Lost(lost), session) => {
+                // Nothing held for us: the loss is the end.
                 let Some((token, grace)) = session.comeback() else {
                     break Ok(Exit::Lost(lost));
                 };
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                held = play::set_aside(&reader, &events);
                 name = session.view().me;
                 let again = Reconnect {
                     target,

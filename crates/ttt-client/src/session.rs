@@ -640,7 +640,7 @@ impl Session {
                 },
             ),
             ServerMsg::Back(name) => note(step, Note::Back(name)),
-            ServerMsg::Watching(players) => self.on_watching(players, now, step),
+            ServerMsg::Watching(players) => self.on_watching(players, step),
             ServerMsg::View { board, turn, v2 } => {
                 let Some(watched) = &mut self.watched else {
                     return;
@@ -714,8 +714,7 @@ impl Session {
     }
 
     /// `WATCHING`: a game begins at the watched table, or none is on.
-    fn on_watching(&mut self, players: Option<Players>, now: Instant, step: &mut Step) {
-        let _ = now;
+    fn on_watching(&mut self, players: Option<Players>, step: &mut Step) {
         match players {
             Some(Players { x, o, limit }) => {
                 let limit = limit.seconds().map(secs);

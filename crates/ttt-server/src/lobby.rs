@@ -247,6 +247,14 @@ impl Kind {
         }
     }
 
+    /// Who a settled speaker is.
+    fn of(speaker: Speaker) -> Kind {
+        match speaker {
+            Speaker::Program(wire) => Kind::Program(wire),
+            Speaker::Person => Kind::Person,
+        }
+    }
+
     /// May watch the table (feature `watch`, and people).
     fn may_watch(self) -> bool {
         match self {
@@ -929,10 +937,7 @@ impl Lobby {
         self.greeters.leave(machine, id);
         let shown = self.distinct(name.clone());
         let has_computer = self.settings.computer.is_some();
-        let kind = match speaker {
-            Speaker::Program(wire) => Kind::Program(wire),
-            Speaker::Person => Kind::Person,
-        };
+        let kind = Kind::of(speaker);
         // The features granted: those asked for that this server has, each
         // once, in the order asked.
         let mut granted: Vec<Feature> = Vec::new();
@@ -1227,21 +1232,20 @@ impl Lobby {
         }
         let watching = conn.watching;
         let person = conn.kind == Kind::Person;
-        let watchers = self.conns.values().filter(|c| c.watching).count();
+        let watchers = self.watching_count();
         match (stage, mode) {
             (Stage::Greeting, _) => Err(Refused::NotGreeted),
             (Stage::Seated(_) | Stage::Asked(_), WatchMode::Only) => Err(Refused::WatchSeated),
             (_, WatchMode::On | WatchMode::Only) if !watching && watchers >= MAX_WATCHERS => {
                 Err(Refused::WatchFull { cap: MAX_WATCHERS })
             }
-            (stage, WatchMode::Off) => {
+            (_, WatchMode::Off) => {
                 if let Some(conn) = self.conns.get_mut(&id) {
                     conn.watching = false;
                 }
                 if person && watching {
                     self.tell(id, Tell::Unwatched);
                 }
-                let _ = stage;
                 Ok(())
             }
             (stage, mode) => {
@@ -1271,7 +1275,7 @@ impl Lobby {
     /// `watch` (nothing else is granted); a person (`watch` typed) may
     /// still `play <name>` later and keeps watching from the line.
     fn spectate(&mut self, id: ConnId, person: bool, now: Instant) -> Result<(), Refused> {
-        let watchers = self.conns.values().filter(|c| c.watching).count();
+        let watchers = self.watching_count();
         if watchers >= MAX_WATCHERS {
             return Err(Refused::WatchFull { cap: MAX_WATCHERS });
         }
@@ -1289,10 +1293,7 @@ impl Lobby {
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.stage = Stage::Watching;
             conn.watching = true;
-            conn.kind = match speaker {
-                Speaker::Program(wire) => Kind::Program(wire),
-                Speaker::Person => Kind::Person,
-            };
+            conn.kind = Kind::of(speaker);
             if !person {
                 conn.features = vec![Feature::watch()];
             }
@@ -1322,6 +1323,12 @@ impl Lobby {
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.line_told = None;
         }
+    }
+
+    /// Connections that asked to watch (seated or away ones included: each
+    /// keeps its slot under the cap).
+    fn watching_count(&self) -> usize {
+        self.conns.values().filter(|c| c.watching).count()
     }
 
     /// Connections watching the table now (not seated at it, not away),
@@ -1505,11 +1512,11 @@ impl Lobby {
         }
         // One whose connection dropped keeps their place at the front of
         // the line instead; the table goes to those here.
-        if let Some((id, name)) = stayer.clone()
-            && self.conns.get(&id).is_some_and(|c| c.away.is_some())
+        if let Some((id, _)) = &stayer
+            && self.is_away(*id)
+            && let Some((id, name)) = stayer.take()
         {
             self.back_in_line(id, name);
-            stayer = None;
         }
         let challenger = self.queue.iter().position(|(q, _)| !self.is_away(*q));
         if let Some(stayer) = stayer {
