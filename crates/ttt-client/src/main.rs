@@ -16,7 +16,7 @@ use ttt_client::plain::Plain;
 use ttt_client::screen::{self, Screen};
 use ttt_client::script::Script;
 use ttt_client::session::{Exit, Options, Session};
-use ttt_client::view::{Note, Show, View};
+use ttt_client::view::{Note, Show, Stage, View};
 use ttt_client::{keys, play};
 use ttt_protocol::Version;
 use ttt_protocol::text::printable;
@@ -301,6 +301,7 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
                     args: &args,
                     events: &events,
                     until: Instant::now() + grace,
+                    script: !stdin_terminal,
                 };
                 match again.run(&session, front.as_mut(), &mut held) {
                     Ok(next) => {
@@ -359,6 +360,9 @@ struct Reconnect<'a> {
     args: &'a Args,
     events: &'a mpsc::Receiver<Incoming>,
     until: Instant,
+    /// Stdin is a piped script, whose lines are kept for what is asked
+    /// once back.
+    script: bool,
 }
 
 /// The pauses between tries, then the last one again: quick at first (a
@@ -379,7 +383,14 @@ impl Reconnect<'_> {
         front: &mut dyn Front,
         held: &mut Vec<Incoming>,
     ) -> Result<TcpStream, Option<Exit>> {
-        let view = session.view();
+        // Nothing is asked while there is no connection: the screen says
+        // it connects, and the transcript asks nothing again.
+        let view = View {
+            stage: Stage::Connecting,
+            ask: None,
+            clock: None,
+            ..session.view()
+        };
         for attempt in 1u32.. {
             let left = self.until.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -424,9 +435,15 @@ impl Reconnect<'_> {
                 Ok(Incoming::Event(Event::InputEnd)) => return Some(Exit::Done),
                 Ok(Incoming::Input(input)) => {
                     if front.input(input.clone(), view, Instant::now()) == Some(Act::Leave) {
+                        let note = Note::LeftTheLine { played: true };
+                        front.show(view, &[Show::Note(note)], Instant::now());
                         return Some(Exit::Done);
                     }
-                    held.push(Incoming::Input(input));
+                    // A script's lines wait for their questions; a key
+                    // pressed now answers nothing, and is not kept.
+                    if self.script {
+                        held.push(Incoming::Input(input));
+                    }
                 }
                 // The lost connection's last words.
                 Ok(Incoming::Event(_)) => {}
