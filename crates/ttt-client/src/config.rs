@@ -24,7 +24,7 @@ transcript, one line per event, and moves are typed lines. NO_COLOR turns colour
 
 /// `ttt-client`: play tic-tac-toe against another person through a ttt-server.
 #[derive(Debug, Parser)]
-#[command(version, about, after_help = PRECEDENCE)]
+#[command(version, about, after_help = PRECEDENCE, max_term_width = 80)]
 pub struct Args {
     /// Server to connect to: an IP address (IPv4 or IPv6) or a host name.
     #[arg(long, env = "HOST", default_value = "127.0.0.1")]

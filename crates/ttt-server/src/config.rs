@@ -17,7 +17,7 @@ HOST in .env is the client's setting; the server binds BIND.";
 
 /// `ttt-server`: a blocking tic-tac-toe server that runs one game at a time.
 #[derive(Debug, Parser)]
-#[command(version, about, after_help = PRECEDENCE)]
+#[command(version, about, after_help = PRECEDENCE, max_term_width = 80)]
 pub struct Args {
     /// Address to listen on; 0.0.0.0 accepts players from the whole LAN,
     /// 127.0.0.1 only from this machine, :: all IPv6 (and usually IPv4).

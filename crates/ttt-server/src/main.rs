@@ -177,7 +177,9 @@ fn print_join_hint(bound: SocketAddr, announced: Option<&str>) {
     }
     let lan = lan_addresses(bound);
     if lan.is_empty() {
-        lines.push("  no LAN address: other machines cannot reach this server (bind 0.0.0.0 to allow them)".into());
+        lines.push(
+            "  no LAN address: other machines cannot reach it (--bind 0.0.0.0 lets them)".into(),
+        );
     }
     for ip in lan {
         let [client, nc] = join_commands(ip, port);
@@ -185,17 +187,19 @@ fn print_join_hint(bound: SocketAddr, announced: Option<&str>) {
         lines.push(format!("             or:    {nc}"));
     }
     match announced {
-        Some(name) => lines.push(format!(
-            "  announced on the LAN as \"{name}\": players find it with: cargo run -p ttt-client -- --find"
-        )),
+        Some(name) => {
+            lines.push(format!(
+                "  announced on the LAN as \"{name}\"; players find it with:"
+            ));
+            lines.push("                    cargo run -p ttt-client -- --find".into());
+        }
         None => lines.push(
             "  (--announce lets players find it with ttt-client --find, no address to type)".into(),
         ),
     }
-    lines.push(
-        "one game at a time; later players wait their turn (winner stays on). Ctrl-C stops the server."
-            .into(),
-    );
+    // Two lines: at 80 columns one would wrap.
+    lines.push("one game at a time; later players wait their turn (winner stays on).".into());
+    lines.push("Ctrl-C stops the server.".into());
     let mut out = io::stdout().lock();
     for line in lines {
         if writeln!(out, "{line}").is_err() {
