@@ -72,6 +72,13 @@ pub struct Args {
     #[arg(long, env = "ANNOUNCE_ON", value_delimiter = ',')]
     pub announce_on: Vec<String>,
 
+    /// Also serve the game to browsers on this TCP port (a phone or a laptop
+    /// opens http://<this machine>:PORT/, nothing to install); --web alone
+    /// uses 8080; 0 picks any free port. Off unless asked.
+    #[arg(long, env = "WEB_PORT", value_name = "PORT", num_args = 0..=1,
+          default_missing_value = "8080", value_parser = ttt_cli::parse_port)]
+    pub web: Option<u16>,
+
     /// No computer opponent: players wait for each other (a LAN that wants
     /// people only).
     #[arg(long, env = "NO_COMPUTER", action = clap::ArgAction::SetTrue,

@@ -28,11 +28,14 @@ use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
-use ttt_protocol::{FrameError, LineReader};
+use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN};
+use tungstenite::protocol::{Role, WebSocket, WebSocketConfig};
+use tungstenite::{Error as WsError, Message};
 
 use crate::machine::Machine;
 use crate::speech::{Dialect, Speaker, Speech};
 use crate::tell::{Broken, Tell};
+use crate::web::{self, Answer};
 
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
@@ -97,9 +100,51 @@ enum Stage {
     },
 }
 
+/// How lines travel on a connection.
+// The line reader holds its 512-byte buffer inline, on the path every move
+// takes; the rarer browser's state is boxed instead.
+#[allow(clippy::large_enum_variant)]
+enum Transport {
+    /// The game port: lines ending in `\n`.
+    Lines(LineReader<Socket>),
+    /// The web port: an HTTP request, then (if it asked for `/ws`) a
+    /// WebSocket whose text messages are the lines.
+    Web(Box<Web>),
+}
+
+/// A browser's connection.
+struct Web {
+    /// Raw bytes before the upgrade, frames after it.
+    ws: WebSocket<Socket>,
+    /// The request read so far; `None` once answered.
+    request: Option<Vec<u8>>,
+    /// When it connected: the request must be whole by then plus
+    /// [`web::REQUEST_TIMEOUT`].
+    since: Instant,
+    /// The last text message read, lent out as a line.
+    text: String,
+    /// A close frame has been queued.
+    closing: bool,
+}
+
+/// What [`Connection::read_request`] found, on the web port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requested {
+    /// Not all of the request has arrived.
+    Pending,
+    /// Answered (the page, or a refusal): the answer goes out, then the
+    /// connection closes.
+    Answered,
+    /// Upgraded: from now on the connection carries lines as WebSocket
+    /// text messages.
+    Upgraded,
+    /// The peer closed, or sent more than a request can be.
+    Closed,
+}
+
 /// One client's connection.
 pub struct Connection {
-    lines: LineReader<Socket>,
+    transport: Transport,
     outbox: Vec<u8>,
     /// Since when queued output has been waiting for the peer to read.
     stalled_since: Option<Instant>,
@@ -122,8 +167,38 @@ impl Connection {
             drained: false,
         });
         lines.set_editing(dialect.edits_typing());
+        Connection::with(Transport::Lines(lines), peer, dialect)
+    }
+
+    /// Wraps a non-blocking stream accepted on the web port: it first
+    /// reads an HTTP request ([`Connection::read_request`]).
+    pub fn web(stream: TcpStream, peer: SocketAddr, now: Instant) -> Connection {
+        // A message is a line: one protocol line's bytes, in one frame or
+        // in fragments (tungstenite counts them together). Pongs and the
+        // close reply are queued in the same bounded buffer as our lines.
+        let config = WebSocketConfig::default()
+            .read_buffer_size(4096)
+            .write_buffer_size(0)
+            .max_write_buffer_size(MAX_OUTBOX)
+            .max_message_size(Some(MAX_LINE_LEN))
+            .max_frame_size(Some(MAX_LINE_LEN));
+        let socket = Socket {
+            stream,
+            drained: false,
+        };
+        let web = Web {
+            ws: WebSocket::from_raw_socket(socket, Role::Server, Some(config)),
+            request: Some(Vec::new()),
+            since: now,
+            text: String::new(),
+            closing: false,
+        };
+        Connection::with(Transport::Web(Box::new(web)), peer, Dialect::default())
+    }
+
+    fn with(transport: Transport, peer: SocketAddr, dialect: Dialect) -> Connection {
         Connection {
-            lines,
+            transport,
             outbox: Vec::new(),
             stalled_since: None,
             stage: Stage::Open,
@@ -137,7 +212,76 @@ impl Connection {
     /// The handshake settled who this is: speak (and read) accordingly.
     pub fn settle(&mut self, speaker: Speaker) {
         self.dialect.settle(speaker);
-        self.lines.set_editing(self.dialect.edits_typing());
+        if let Transport::Lines(lines) = &mut self.transport {
+            lines.set_editing(self.dialect.edits_typing());
+        }
+    }
+
+    fn socket(&self) -> &Socket {
+        match &self.transport {
+            Transport::Lines(lines) => lines.get_ref(),
+            Transport::Web(web) => web.ws.get_ref(),
+        }
+    }
+
+    fn socket_mut(&mut self) -> &mut Socket {
+        match &mut self.transport {
+            Transport::Lines(lines) => lines.get_mut(),
+            Transport::Web(web) => web.ws.get_mut(),
+        }
+    }
+
+    /// Whether this is a browser's connection that has not finished its
+    /// HTTP request yet (and is not in the lobby).
+    pub fn is_requesting(&self) -> bool {
+        matches!(&self.transport, Transport::Web(web) if web.request.is_some())
+    }
+
+    /// On the web port, before the upgrade: reads what arrived of the
+    /// request and, once it is whole, queues its answer.
+    pub fn read_request(&mut self) -> Requested {
+        let Transport::Web(web) = &mut self.transport else {
+            return Requested::Closed;
+        };
+        let Some(request) = &mut web.request else {
+            return Requested::Closed;
+        };
+        let mut chunk = [0u8; 1024];
+        loop {
+            match web.ws.get_mut().read(&mut chunk) {
+                Ok(0) => return Requested::Closed,
+                Ok(n) => {
+                    if request.len() + n > web::MAX_REQUEST {
+                        return Requested::Closed;
+                    }
+                    request.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Requested::Closed,
+            }
+        }
+        match web::answer(request) {
+            Answer::Incomplete => Requested::Pending,
+            Answer::Respond(bytes) => {
+                web.request = None;
+                self.outbox.extend_from_slice(&bytes);
+                // Nothing more is said on it: no close frame either.
+                web.closing = true;
+                self.stage = Stage::Closing;
+                Requested::Answered
+            }
+            Answer::Upgrade(mut bytes) => {
+                // Written now, before any frame: tungstenite writes its
+                // frames to the socket itself. An empty socket buffer takes
+                // these 130 bytes at once; one that does not is no peer.
+                if flush_raw(&web.ws.get_ref().stream, &mut bytes).is_some() {
+                    return Requested::Closed;
+                }
+                web.request = None;
+                Requested::Upgraded
+            }
+        }
     }
 
     /// Queues what the lobby tells, in this connection's dialect. Returns
@@ -151,7 +295,7 @@ impl Connection {
 
     /// The socket, to register it with the poll.
     pub fn stream_mut(&mut self) -> &mut TcpStream {
-        &mut self.lines.get_mut().stream
+        &mut self.socket_mut().stream
     }
 
     /// The peer's address.
@@ -171,12 +315,18 @@ impl Connection {
 
     /// The poll said the socket is readable: reading may find more.
     pub fn readable(&mut self) {
-        self.lines.get_mut().drained = false;
+        self.socket_mut().drained = false;
     }
 
     /// The next complete line, if one has arrived.
     pub fn read_line(&mut self) -> Inbound<'_> {
-        match self.lines.read_line() {
+        let lines = match &mut self.transport {
+            Transport::Lines(lines) => lines,
+            Transport::Web(web) => {
+                return read_message(web, &mut self.saw_end, &mut self.failure);
+            }
+        };
+        match lines.read_line() {
             Ok(Some(line)) => Inbound::Line(line),
             Ok(None) | Err(FrameError::UnexpectedEof) => {
                 self.saw_end = true;
@@ -196,6 +346,23 @@ impl Connection {
     /// Queues text already spoken. Returns false if the peer is so far
     /// behind that it must be treated as gone.
     pub fn send(&mut self, speech: &Speech) -> bool {
+        if let Transport::Web(web) = &mut self.transport {
+            if web.request.is_some() || web.closing {
+                // Not upgraded yet (the lobby never speaks first), or
+                // already closing: nothing to say it with.
+                return true;
+            }
+            // One line, one text message, without its line ending.
+            let text = match speech {
+                Speech::Line(msg) => msg.to_string(),
+                Speech::Text(text) => text.trim_end().to_owned(),
+            };
+            return match web.ws.write(Message::text(text)) {
+                Ok(()) => true,
+                Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => true,
+                Err(_) => false,
+            };
+        }
         match speech {
             // Writing into a Vec cannot fail.
             Speech::Line(msg) => {
@@ -218,15 +385,44 @@ impl Connection {
     pub fn abort(&mut self) {
         self.outbox.clear();
         // If the option cannot be set, the drop is an ordinary close.
-        let _ =
-            socket2::SockRef::from(&self.lines.get_ref().stream).set_linger(Some(Duration::ZERO));
+        let _ = socket2::SockRef::from(&self.socket().stream).set_linger(Some(Duration::ZERO));
     }
 
     /// Writes what the kernel takes of the outbox; when a closing
     /// connection's outbox is empty, shuts its sending side and starts
     /// lingering.
     pub fn flush(&mut self, now: Instant) -> Flushed {
-        let stream = &self.lines.get_ref().stream;
+        let closing = self.stage == Stage::Closing;
+        let stream = match &mut self.transport {
+            Transport::Lines(lines) => &lines.get_ref().stream,
+            Transport::Web(web) => {
+                // The HTTP answer first (raw), then the frames queued.
+                if let Some(flushed) = flush_raw(&web.ws.get_ref().stream, &mut self.outbox) {
+                    if flushed == Flushed::Waiting {
+                        self.stalled_since.get_or_insert(now);
+                    }
+                    return flushed;
+                }
+                if closing && !web.closing {
+                    web.closing = true;
+                    // Ends the WebSocket politely; an error here is one
+                    // the flush below reports.
+                    let _ = web.ws.close(None);
+                }
+                if web.request.is_none() {
+                    match web.ws.flush() {
+                        Ok(()) => {}
+                        Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                            self.stalled_since.get_or_insert(now);
+                            return Flushed::Waiting;
+                        }
+                        Err(WsError::ConnectionClosed) => {}
+                        Err(_) => return Flushed::Failed,
+                    }
+                }
+                &web.ws.get_ref().stream
+            }
+        };
         while !self.outbox.is_empty() {
             match (&*stream).write(&self.outbox) {
                 Ok(0) => return Flushed::Failed,
@@ -274,7 +470,7 @@ impl Connection {
         let mut sink = [0u8; 4096];
         let mut total = discarded;
         let finished = loop {
-            match (&self.lines.get_ref().stream).read(&mut sink) {
+            match (&self.socket().stream).read(&mut sink) {
                 Ok(0) => break true,
                 Ok(n) => {
                     total += n;
@@ -298,6 +494,11 @@ impl Connection {
     /// When the connection must be given up on: its output stalled for
     /// `write_timeout`, or its lingering is over.
     pub fn deadline(&self, write_timeout: Duration) -> Option<Instant> {
+        if let Transport::Web(web) = &self.transport
+            && web.request.is_some()
+        {
+            return Some(web.since + web::REQUEST_TIMEOUT);
+        }
         match self.stage {
             Stage::Lingering { until, .. } => Some(until),
             Stage::Open | Stage::Closing => self.stalled_since.map(|since| since + write_timeout),
@@ -320,6 +521,73 @@ impl Connection {
     /// which `nc` leaves only then).
     pub fn ends_with_reset(&self) -> bool {
         matches!(self.stage, Stage::Lingering { reset: true, .. })
+    }
+}
+
+/// Writes what the kernel takes of `outbox` to `stream`: `None` once it is
+/// empty, else how far it got.
+fn flush_raw(mut stream: &TcpStream, outbox: &mut Vec<u8>) -> Option<Flushed> {
+    while !outbox.is_empty() {
+        match stream.write(outbox) {
+            Ok(0) => return Some(Flushed::Failed),
+            Ok(n) => {
+                outbox.drain(..n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Some(Flushed::Waiting),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Some(Flushed::Failed),
+        }
+    }
+    None
+}
+
+/// The next text message on an upgraded WebSocket, as a line. Pings are
+/// answered by tungstenite (the pong is flushed with our next output, or
+/// here); a binary message is not text, so it is refused as a line that is
+/// not UTF-8 would be.
+fn read_message<'a>(
+    web: &'a mut Web,
+    saw_end: &mut bool,
+    failure: &mut Option<io::ErrorKind>,
+) -> Inbound<'a> {
+    if web.request.is_some() {
+        return Inbound::Pending;
+    }
+    loop {
+        match web.ws.read() {
+            Ok(Message::Text(text)) => {
+                web.text.clear();
+                web.text.push_str(text.as_str());
+                return Inbound::Line(&web.text);
+            }
+            Ok(Message::Binary(_)) => return Inbound::Broken(Broken::Utf8),
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => {
+                // Sends the pong now if the kernel takes it; if not, it
+                // goes with the next flush.
+                let _ = web.ws.flush();
+            }
+            Ok(Message::Close(_)) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {
+                *saw_end = true;
+                return Inbound::Closed;
+            }
+            Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                return Inbound::Pending;
+            }
+            Err(WsError::Capacity(_)) => return Inbound::Broken(Broken::TooLong),
+            Err(WsError::Utf8) => return Inbound::Broken(Broken::Utf8),
+            Err(WsError::Io(e)) => {
+                *saw_end = true;
+                *failure = Some(e.kind());
+                return Inbound::Closed;
+            }
+            // A protocol violation (an unmasked frame, a bad opcode, a
+            // fragmented control frame, ...): the stream cannot be read
+            // further, and the peer is no client of ours.
+            Err(_) => {
+                *saw_end = true;
+                return Inbound::Closed;
+            }
+        }
     }
 }
 
@@ -347,6 +615,17 @@ impl Read for Socket {
             self.drained = true;
         }
         Ok(n)
+    }
+}
+
+/// The writable side, for tungstenite's frames on the web port.
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&self.stream).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

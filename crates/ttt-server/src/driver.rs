@@ -44,17 +44,20 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
-use crate::connection::{Connection, Flushed, Inbound};
+use crate::connection::{Connection, Flushed, Inbound, Requested};
 use crate::descriptors;
 use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
 use crate::machine::{Crowd, Machine};
 use crate::pressure::{Bites, Pressure};
+use crate::web;
 
 const LISTENER: Token = Token(0);
 const WAKER: Token = Token(1);
+/// The web port's listener (`--web`).
+const WEB: Token = Token(2);
 /// Connection tokens start here and are never reused.
-const FIRST_CONN: usize = 2;
+const FIRST_CONN: usize = 3;
 
 /// Lines read from one connection before the others get a turn: a client
 /// with a lot to say waits for the next round, others do not wait for it.
@@ -105,6 +108,11 @@ pub struct Server {
     poll: Poll,
     /// `None` once stopping: no new connections.
     listener: Option<TcpListener>,
+    /// The web port, if served; `None` once stopping.
+    web: Option<TcpListener>,
+    /// Browsers' connections still sending their HTTP request, by
+    /// machine: not in the lobby yet, so capped here.
+    requesting: Crowd<Token>,
     conns: HashMap<Token, Connection>,
     lobby: Lobby,
     write_timeout: Duration,
@@ -165,6 +173,8 @@ impl Server {
         Ok(Server {
             poll,
             listener: Some(listener),
+            web: None,
+            requesting: Crowd::new(),
             conns: HashMap::new(),
             lobby: Lobby::new(LobbySettings {
                 handshake_timeout: settings.handshake_timeout,
@@ -199,6 +209,23 @@ impl Server {
         })
     }
 
+    /// Also serves browsers on `listener` (bound by the caller, as for
+    /// the game port): the page, and the game over a WebSocket.
+    pub fn serve_web(&mut self, listener: std::net::TcpListener) -> io::Result<()> {
+        listener.set_nonblocking(true)?;
+        if self.inherited
+            && let Err(e) = listener::set_connection_options(&listener, self.liveness)
+        {
+            log::debug!("cannot set connection options on the web listener: {e}");
+        }
+        let mut listener = TcpListener::from_std(listener);
+        self.poll
+            .registry()
+            .register(&mut listener, WEB, Interest::READABLE)?;
+        self.web = Some(listener);
+        Ok(())
+    }
+
     /// A handle that stops this server from another thread.
     pub fn stopper(&self) -> Stop {
         self.stop.clone()
@@ -222,7 +249,7 @@ impl Server {
             let again = std::mem::take(&mut self.again);
             for event in &events {
                 match event.token() {
-                    LISTENER => self.accept(now),
+                    LISTENER | WEB => self.accept(event.token(), now),
                     WAKER => {}
                     token => {
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
@@ -239,13 +266,14 @@ impl Server {
             }
             for token in again {
                 match token {
-                    LISTENER => self.accept(now),
+                    LISTENER | WEB => self.accept(token, now),
                     token => self.read(token, now),
                 }
             }
             if self.accept_paused_until.is_some_and(|until| until <= now) {
                 self.accept_paused_until = None;
-                self.accept(now);
+                self.accept(LISTENER, now);
+                self.accept(WEB, now);
             }
             if stopping.is_none() && self.stop.requested.load(Ordering::Acquire) {
                 stopping = Some(now + SHUTDOWN_GRACE);
@@ -283,13 +311,22 @@ impl Server {
         Some(nearest.saturating_duration_since(Instant::now()))
     }
 
-    /// Accepts the connections that are waiting.
-    fn accept(&mut self, now: Instant) {
+    /// The listener behind `which`, if it is (still) listening.
+    fn listener(&self, which: Token) -> Option<&TcpListener> {
+        if which == WEB {
+            self.web.as_ref()
+        } else {
+            self.listener.as_ref()
+        }
+    }
+
+    /// Accepts the connections waiting on listener `which`.
+    fn accept(&mut self, which: Token, now: Instant) {
         if self.accept_paused_until.is_some() {
             return;
         }
         for _ in 0..ACCEPTS_PER_TURN {
-            if self.listener.is_none() {
+            if self.listener(which).is_none() {
                 return;
             }
             let full = self.conns.len() >= self.budget;
@@ -309,7 +346,7 @@ impl Server {
                 self.accept_paused_until = Some(now + ACCEPT_BACKOFF);
                 return;
             }
-            let Some(listener) = &self.listener else {
+            let Some(listener) = self.listener(which) else {
                 return;
             };
             match listener.accept() {
@@ -322,7 +359,7 @@ impl Server {
                     if self.conns.len() >= self.budget {
                         self.make_room(now);
                     }
-                    self.admit(stream, peer, now);
+                    self.admit(stream, peer, which == WEB, now);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     // Said once the backlog is empty, not at the first
@@ -348,7 +385,7 @@ impl Server {
                 Err(e) => log::debug!("accept failed: {e}"),
             }
         }
-        self.again.push(LISTENER);
+        self.again.push(which);
         // Close at once whom the newcomers pushed out, rather than at the
         // end of the turn: in a flood, each turn's batch would otherwise
         // hold twice its size in descriptors.
@@ -356,7 +393,7 @@ impl Server {
     }
 
     /// Registers a new connection and hands it to the lobby.
-    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr, now: Instant) {
+    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr, web: bool, now: Instant) {
         if !self.inherited
             && let Err(e) = listener::set_connection_options(&stream, self.liveness)
         {
@@ -379,12 +416,73 @@ impl Server {
         if !self.pressure.is_on() {
             log::info!("{peer}: connected");
         }
+        if web {
+            // Not in the lobby until it asks for the WebSocket: the page
+            // itself is served and closed without the lobby knowing.
+            self.conns.insert(token, Connection::web(stream, peer, now));
+            self.timed.push(token);
+            self.request_room(Machine::of(peer.ip()), token);
+            return;
+        }
         self.conns.insert(token, Connection::new(stream, peer));
         self.lobby.connect(id(token), peer, now);
     }
 
+    /// Counts a browser's connection that has yet to send its request;
+    /// past the caps, closes the oldest of its machine, or of the machine
+    /// holding the most.
+    fn request_room(&mut self, machine: Machine, token: Token) {
+        self.requesting.join(machine, token);
+        if self.requesting.count(machine) > web::MAX_REQUESTING_PER_MACHINE
+            && let Some(oldest) = self.requesting.oldest_of(machine)
+        {
+            self.bites.evicted += 1;
+            self.remove(oldest);
+        }
+        while self.requesting.len() > web::MAX_REQUESTING {
+            let Some((_, victim)) = self.requesting.to_evict() else {
+                break;
+            };
+            self.bites.evicted += 1;
+            self.remove(victim);
+        }
+    }
+
+    /// Reads what arrived of a browser's request, and acts on it once it
+    /// is whole: the answer goes out, and an upgraded connection joins the
+    /// lobby as a connection like any other.
+    fn read_request(&mut self, token: Token, now: Instant) {
+        let Some(conn) = self.conns.get_mut(&token) else {
+            return;
+        };
+        let machine = conn.machine();
+        let peer = conn.peer();
+        match conn.read_request() {
+            Requested::Pending => return,
+            Requested::Answered => {
+                self.dirty.push(token);
+            }
+            Requested::Upgraded => {
+                log::info!("{peer}: a browser connected");
+                self.dirty.push(token);
+                self.lobby.connect(id(token), peer, now);
+            }
+            Requested::Closed => self.remove(token),
+        }
+        self.requesting.leave(machine, token);
+    }
+
     /// Reads what arrived on a connection and hands each line to the lobby.
     fn read(&mut self, token: Token, now: Instant) {
+        if self
+            .conns
+            .get(&token)
+            .is_some_and(Connection::is_requesting)
+        {
+            // A browser waits for the answer before it sends frames, so
+            // there is nothing more to read until the next event.
+            return self.read_request(token, now);
+        }
         let Some(conn) = self.conns.get_mut(&token) else {
             return;
         };
@@ -525,7 +623,9 @@ impl Server {
                     let Some(conn) = self.conns.get(&token) else {
                         continue;
                     };
-                    if !conn.is_lingering() {
+                    if conn.is_requesting() {
+                        log::debug!("{}: no whole HTTP request in time; closing", conn.peer());
+                    } else if !conn.is_lingering() {
                         log::info!(
                             "{}: not reading for {:?}; closing",
                             conn.peer(),
@@ -597,7 +697,10 @@ impl Server {
 
     /// Stops accepting, and has the lobby say goodbye to everyone.
     fn begin_shutdown(&mut self) {
-        if let Some(mut listener) = self.listener.take() {
+        for mut listener in [self.listener.take(), self.web.take()]
+            .into_iter()
+            .flatten()
+        {
             let _ = self.poll.registry().deregister(&mut listener);
         }
         let told = self.conns.values().filter(|c| c.is_open()).count();
@@ -610,6 +713,9 @@ impl Server {
         if let Some(mut conn) = self.conns.remove(&token) {
             if conn.is_lingering() {
                 self.lingering.leave(conn.machine(), token);
+            }
+            if conn.is_requesting() {
+                self.requesting.leave(conn.machine(), token);
             }
             let _ = self.poll.registry().deregister(conn.stream_mut());
         }

@@ -39,6 +39,7 @@ mod pressure;
 mod prose;
 mod speech;
 mod tell;
+mod web;
 mod wire;
 
 pub use addresses::{join_commands, lan_addresses};

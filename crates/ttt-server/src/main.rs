@@ -1,7 +1,7 @@
 //! `ttt-server` binary: load `.env`, parse flags, bind, print how to join, serve.
 
-use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::io::{self, IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -50,6 +50,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let web = match args.web {
+        Some(port) => match serve_web(&mut server, SocketAddr::new(args.bind, port)) {
+            Ok(web) => Some(web),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
     // The first Ctrl-C (or SIGTERM) asks the server to say goodbye to
     // everyone and stop; a second one stops at once.
     let stop = server.stopper();
@@ -75,7 +85,11 @@ fn main() -> ExitCode {
     } else {
         None
     };
-    print_join_hint(bound, announcing.as_ref().map(|(name, _)| name.as_str()));
+    print_join_hint(
+        bound,
+        web,
+        announcing.as_ref().map(|(name, _)| name.as_str()),
+    );
     let served = server.run();
     // Stopped: say goodbye on the LAN too, so the server vanishes from
     // players' lists at once, before the process exits.
@@ -139,6 +153,19 @@ fn announce(
     Ok(handle)
 }
 
+/// Binds the web port and has the server serve it; returns the address
+/// bound (with the real port, if 0 was asked for).
+fn serve_web(server: &mut Server, addr: SocketAddr) -> Result<SocketAddr, String> {
+    let listener = listen(addr).map_err(|e| bind_error(addr, &e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the web port's address: {e}"))?;
+    server
+        .serve_web(listener)
+        .map_err(|e| format!("cannot serve the web port: {e}"))?;
+    Ok(bound)
+}
+
 /// This machine's host name, for the default server name.
 fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -163,13 +190,21 @@ fn dns_label(name: &str) -> String {
 }
 
 /// Tells the host where the server listens and what the players should type.
-/// The first line is stable: scripts and tests read the port from it.
+/// The first line is stable: scripts and tests read the port from it (and,
+/// with `--web`, the web port from the second).
 ///
 /// Write errors are ignored: a closed stdout (`ttt-server | head -1`) must
 /// not stop the server, which has nothing more to print there.
-fn print_join_hint(bound: SocketAddr, announced: Option<&str>) {
+fn print_join_hint(bound: SocketAddr, web: Option<SocketAddr>, announced: Option<&str>) {
     let port = bound.port();
     let mut lines = vec![format!("ttt-server listening on {bound}")];
+    if let Some(web) = web {
+        lines.push(format!(
+            "ttt-server page for browsers on port {}",
+            web.port()
+        ));
+        lines.extend(page_lines(web));
+    }
     if bound.ip().is_unspecified() || bound.ip().is_loopback() {
         lines.push(format!(
             "  on this machine:  HOST=127.0.0.1 PORT={port} cargo run -p ttt-client"
@@ -206,6 +241,56 @@ fn print_join_hint(bound: SocketAddr, announced: Option<&str>) {
             break;
         }
     }
+}
+
+/// Where a browser opens the page: on this machine, and at each LAN
+/// address; then, on a terminal, a QR code of the first LAN address, for a
+/// phone's camera.
+fn page_lines(web: SocketAddr) -> Vec<String> {
+    let port = web.port();
+    let mut lines = Vec::new();
+    if web.ip().is_unspecified() || web.ip().is_loopback() {
+        lines.push(format!("  in a browser here: http://127.0.0.1:{port}/"));
+    }
+    let lan = lan_addresses(web);
+    for ip in &lan {
+        lines.push(format!("  phones, laptops:   {}", page_url(*ip, port)));
+    }
+    if let Some(ip) = lan.first()
+        && io::stdout().is_terminal()
+    {
+        let url = page_url(*ip, port);
+        match qr_code(&url) {
+            Some(code) => {
+                lines.push(format!(
+                    "  or scan this code with a phone's camera ({url}):"
+                ));
+                lines.extend(code.lines().map(|row| format!("  {row}")));
+            }
+            None => log::debug!("no QR code fits {url}"),
+        }
+    }
+    lines
+}
+
+/// The page's address at `ip` (an IPv6 address in brackets).
+fn page_url(ip: IpAddr, port: u16) -> String {
+    format!("http://{}/", SocketAddr::new(ip, port))
+}
+
+/// A QR code of `text`, two rows of modules per line of text (half blocks):
+/// about 33 columns for a LAN address. Drawn light on dark, as a terminal
+/// with a dark background shows it, with the quiet zone a scanner needs.
+fn qr_code(text: &str) -> Option<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::L).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
 }
 
 /// One line for a failed bind, with the usual cause spelled out.

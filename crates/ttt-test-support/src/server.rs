@@ -14,6 +14,8 @@ pub struct Server {
     child: Child,
     /// The port it listens on, read from its first line.
     pub port: u16,
+    /// With `--web`: the web port, read from its second line.
+    pub web_port: Option<u16>,
     /// What it logged (its stderr), line by line, as it came.
     log: Arc<Mutex<Vec<String>>>,
 }
@@ -71,17 +73,33 @@ impl Server {
             }
         });
         let stdout = child.stdout.take().expect("piped stdout");
+        let mut stdout = BufReader::new(stdout);
         let mut first = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("read start-up line");
+        stdout.read_line(&mut first).expect("read start-up line");
+        let web_port = (base.contains(&"--web") || extra.contains(&"--web")).then(|| {
+            let mut second = String::new();
+            stdout
+                .read_line(&mut second)
+                .expect("read the web port's line");
+            second
+                .trim()
+                .rsplit(' ')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("no web port in {second:?}"))
+        });
         let port = first
             .trim()
             .rsplit(':')
             .next()
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in start-up line {first:?}"));
-        Server { child, port, log }
+        Server {
+            child,
+            port,
+            web_port,
+            log,
+        }
     }
 
     /// What the server has logged so far (its stderr), one line each.
