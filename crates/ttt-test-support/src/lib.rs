@@ -16,6 +16,7 @@
 //! [`LINE_TIMEOUT`] instead of hanging it.
 
 mod binaries;
+pub mod browser;
 mod peer;
 pub mod proc;
 mod server;
