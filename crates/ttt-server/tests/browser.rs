@@ -71,7 +71,12 @@ fn a_page_plays_the_computer_and_hears_the_server_stop() {
     let mut server = Server::start(&["--web", "0", "--computer-pause", "0"]);
     let port = server.web_port.expect("web port");
     let page = driver.page();
-    join(&page, port, "ann");
+    // A name the server refuses: the page asks again, on the same connection.
+    join(&page, port, "computer-ann");
+    page.wait_status("computer");
+    page.type_into("Your name", "ann");
+    page.press("Play");
+    page.wait_status("Waiting for an opponent");
     page.press("Play the computer");
     page.wait_status("New game against computer-fair");
     page.press("cell 5");

@@ -114,13 +114,14 @@ impl Page {
         self.call("POST", &format!("/element/{element}/click"), "{}");
     }
 
-    /// Types `text` into the field labelled `label`.
+    /// Types `text` into the field labelled `label`, in place of what it held.
     pub fn type_into(&self, label: &str, text: &str) {
         let xpath = format!(
             "//input[@id=//label[normalize-space()={}]/@for]",
             xpath_string(label)
         );
         let element = self.wait_for(&xpath);
+        self.call("POST", &format!("/element/{element}/clear"), "{}");
         let body = format!("{{\"text\":{}}}", json(text));
         self.call("POST", &format!("/element/{element}/value"), &body);
     }
