@@ -396,13 +396,8 @@ impl Connection {
         let stream = match &mut self.transport {
             Transport::Lines(lines) => &lines.get_ref().stream,
             Transport::Web(web) => {
-                // The HTTP answer first (raw), then the frames queued.
-                if let Some(flushed) = flush_raw(&web.ws.get_ref().stream, &mut self.outbox) {
-                    if flushed == Flushed::Waiting {
-                        self.stalled_since.get_or_insert(now);
-                    }
-                    return flushed;
-                }
+                // Frames go through tungstenite's buffer; the outbox holds
+                // only an HTTP answer (the page, a refusal), never both.
                 if closing && !web.closing {
                     web.closing = true;
                     // Ends the WebSocket politely; an error here is one
@@ -423,19 +418,11 @@ impl Connection {
                 &web.ws.get_ref().stream
             }
         };
-        while !self.outbox.is_empty() {
-            match (&*stream).write(&self.outbox) {
-                Ok(0) => return Flushed::Failed,
-                Ok(n) => {
-                    self.outbox.drain(..n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.stalled_since.get_or_insert(now);
-                    return Flushed::Waiting;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Flushed::Failed,
+        if let Some(flushed) = flush_raw(stream, &mut self.outbox) {
+            if flushed == Flushed::Waiting {
+                self.stalled_since.get_or_insert(now);
             }
+            return flushed;
         }
         self.stalled_since = None;
         if self.stage == Stage::Closing {

@@ -50,6 +50,15 @@ impl Player {
         player
     }
 
+    /// Says hello as `name` at an empty table, and reads the answers.
+    fn first(port: u16, name: &str) -> Player {
+        let mut player = Player::connect(port);
+        player.send(&format!("HELLO 2 {name}"));
+        player.expect(&format!("HELLO 2 {name}"));
+        player.expect("WAIT 1 OPEN");
+        player
+    }
+
     fn send(&mut self, line: &str) {
         self.0.send(Message::text(line)).expect("send");
     }
@@ -107,10 +116,7 @@ fn the_page_is_served_and_nothing_else() {
 #[test]
 fn two_browsers_play_a_whole_game_in_text_messages() {
     let (_server, port) = web_server();
-    let mut ann = Player::connect(port);
-    ann.send("HELLO 2 ann");
-    ann.expect("HELLO 2 ann");
-    ann.expect("WAIT 1 OPEN");
+    let mut ann = Player::first(port, "ann");
     let mut bob = Player::connect(port);
     bob.send("HELLO 2 bob");
     bob.expect("HELLO 2 bob");
@@ -133,10 +139,7 @@ fn two_browsers_play_a_whole_game_in_text_messages() {
 #[test]
 fn a_browser_and_a_tcp_client_share_one_lobby() {
     let (server, port) = web_server();
-    let mut ann = Player::connect(port);
-    ann.send("HELLO 2 ann");
-    ann.expect("HELLO 2 ann");
-    ann.expect("WAIT 1 OPEN");
+    let mut ann = Player::first(port, "ann");
     let mut bob = server.join("bob");
     ann.expect("START X bob 120");
     bob.expect("START O ann");
