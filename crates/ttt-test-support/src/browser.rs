@@ -47,9 +47,12 @@ impl Driver {
         Some(Driver { child, port })
     }
 
-    /// A new headless browser window, 360 px wide as a phone held upright.
+    /// A new headless browser window that is a phone held upright: a
+    /// viewport 360 CSS px wide (headless windows are at least 500 px wide,
+    /// so the phone is emulated, as DevTools' device mode does), touch, and
+    /// a mobile user agent's layout rules.
     pub fn page(&self) -> Page {
-        let body = r#"{"capabilities":{"alwaysMatch":{"goog:chromeOptions":{"args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=360,740"]}}}}"#;
+        let body = r#"{"capabilities":{"alwaysMatch":{"goog:chromeOptions":{"args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage"],"mobileEmulation":{"deviceMetrics":{"width":360,"height":740,"pixelRatio":2,"touch":true,"mobile":true}}}}}}"#;
         let reply = call(self.port, "POST", "/session", body);
         let session =
             string_after(&reply, "\"sessionId\":").unwrap_or_else(|| panic!("no session: {reply}"));
@@ -155,6 +158,14 @@ impl Page {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// What `script` (a function body, run in the page) returns, as text:
+    /// it should return a string.
+    pub fn run(&self, script: &str) -> String {
+        let body = format!("{{\"script\":{},\"args\":[]}}", json(script));
+        let reply = self.call("POST", "/execute/sync", &body);
+        string_after(&reply, "\"value\":").unwrap_or_else(|| panic!("no string: {reply}"))
     }
 
     /// A PNG of the window, as base64 (WebDriver's form).

@@ -10,6 +10,7 @@
 //! - [`proc`]: readings from `/proc` (descriptors, memory, CPU time);
 //! - [`Terminal`] (Unix): a program in a real pseudo-terminal of a given
 //!   size, its output turned into a screen by a terminal emulator;
+//! - [`kill_client_sockets`]: a connection cut under a running program;
 //! - [`wait_until`], [`random_bytes`], [`play`].
 //!
 //! Every wait is bounded: a missing line fails the test after
@@ -20,12 +21,14 @@ pub mod browser;
 mod peer;
 pub mod proc;
 mod server;
+mod sockets;
 #[cfg(unix)]
 mod terminal;
 
 pub use binaries::{binary, profile_dir};
 pub use peer::{LINE_TIMEOUT, Peer, connect_from};
 pub use server::Server;
+pub use sockets::kill_client_sockets;
 #[cfg(unix)]
 pub use terminal::Terminal;
 
