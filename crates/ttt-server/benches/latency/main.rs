@@ -8,6 +8,7 @@
 //! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more whole games
 //! TTT_BENCH_ROLE=floods cargo bench -p ttt-server  # the floods alone
 //! TTT_BENCH_ROLE=watchers cargo bench -p ttt-server  # what spectators cost
+//! TTT_BENCH_ROLE=web cargo bench -p ttt-server       # the web port alone
 //! ```
 //!
 //! Everything runs on loopback with ports chosen by the kernel. Figures are
@@ -34,6 +35,7 @@ use ttt_test_support::{Server, connect_from, wait_until};
 
 mod flood;
 mod watchers;
+mod websocket;
 
 /// Back to back: rounds of [`GAMES_PER_ROUND`] server games, each round
 /// followed by as many floor round trips as its games had moves.
@@ -63,6 +65,11 @@ fn main() -> io::Result<()> {
         Ok("floor2") => return floor2_server(),
         Ok("floods") => return measure_floods().map(|_| ()),
         Ok("watchers") => return measure_watchers().map(|_| ()),
+        Ok("web") => return measure_web().map(|_| ()),
+        Ok("web-pinned") => {
+            println!("{}", websocket::measure()?.key_values("web_pinned_"));
+            return Ok(());
+        }
         Ok("watchers-pinned") => {
             println!("{}", watchers::measure()?.key_values("watch_pinned_"));
             return Ok(());
@@ -101,6 +108,7 @@ fn main() -> io::Result<()> {
     b2b.print();
     let pinned = measure_pinned()?;
     let watched = measure_watchers()?;
+    let web = measure_web()?;
 
     println!("\nThe lobby under attack:");
     let lobby_start = measure_lobby_start()?;
@@ -138,7 +146,7 @@ fn main() -> io::Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {} {}",
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {} {} {}",
         paced.key_values(""),
         b2b.key_values("b2b_"),
         pinned,
@@ -156,6 +164,7 @@ fn main() -> io::Result<()> {
         static_flood.key_values(),
         engine.key_values(),
         watched,
+        web,
     );
     Ok(())
 }
@@ -395,6 +404,34 @@ fn measure_watchers() -> io::Result<String> {
         Ok(out) => println!("  pinned run failed ({}); skipped", out.status),
         Err(e) => println!("  pinned run skipped: cannot run taskset ({e})"),
     }
+    Ok(kv)
+}
+
+/// The web port: a move over WebSocket against one over plain TCP,
+/// unpinned and then pinned to CPU 0, and the page's size and first paint.
+fn measure_web() -> io::Result<String> {
+    let unpinned = websocket::measure()?;
+    unpinned.print("unpinned");
+    let mut kv = unpinned.key_values("web_");
+    let out = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(std::env::current_exe()?)
+        .env("TTT_BENCH_ROLE", "web-pinned")
+        .stderr(Stdio::inherit())
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let line = text.lines().last().unwrap_or_default().to_owned();
+            println!("  pinned to CPU 0 (taskset -c 0): {line}");
+            kv.push(' ');
+            kv.push_str(&line);
+        }
+        Ok(out) => println!("  pinned run failed ({}); skipped", out.status),
+        Err(e) => println!("  pinned run skipped: cannot run taskset ({e})"),
+    }
+    kv.push(' ');
+    kv.push_str(&websocket::measure_page()?);
     Ok(kv)
 }
 
