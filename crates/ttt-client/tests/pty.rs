@@ -75,6 +75,7 @@ fn a_whole_game_at_80_by_24() {
     peer.expect("BOARD XX.O..... O");
     peer.send("5");
     peer.expect("BOARD XX.OO.... X");
+    term.wait_for("raw took 5.");
     term.wait_for("Your move.");
     term.send(b"3");
     peer.expect("BOARD XXXOO.... -");
@@ -114,6 +115,9 @@ fn a_whole_game_at_40_by_15() {
         peer.expect_prefix("BOARD ");
         peer.send(theirs);
         peer.expect_prefix("BOARD ");
+        // Not "Your move." alone: it is still on the screen until the
+        // client has drawn its own move's board.
+        term.wait_for(&format!("raw took {theirs}."));
         term.wait_for("Your move.");
     }
     term.send(b"9");
