@@ -125,6 +125,25 @@ struct Web {
     text: String,
     /// A close frame has been queued.
     closing: bool,
+    /// The liveness bound: a browser silent this long is gone.
+    liveness: Duration,
+    /// When bytes last arrived from the browser.
+    heard: Instant,
+    /// A ping has gone out since.
+    pinged: bool,
+}
+
+/// What a browser's silence calls for, once its deadline comes
+/// ([`Connection::check_liveness`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    /// Nothing: it spoke lately, or it is no upgraded browser.
+    Fine,
+    /// Silent for a third of the bound: a ping has been queued, which any
+    /// browser answers by itself (the page need not be running).
+    Pinged,
+    /// Silent for the whole bound, the ping unanswered: gone.
+    Gone,
 }
 
 /// What [`Connection::read_request`] found, on the web port.
@@ -171,8 +190,15 @@ impl Connection {
     }
 
     /// Wraps a non-blocking stream accepted on the web port: it first
-    /// reads an HTTP request ([`Connection::read_request`]).
-    pub fn web(stream: TcpStream, peer: SocketAddr, now: Instant) -> Connection {
+    /// reads an HTTP request ([`Connection::read_request`]). Once upgraded,
+    /// it is pinged after `liveness / 3` of silence and given up after
+    /// `liveness` ([`Connection::check_liveness`]).
+    pub fn web(
+        stream: TcpStream,
+        peer: SocketAddr,
+        now: Instant,
+        liveness: Duration,
+    ) -> Connection {
         // A message is a line: one protocol line's bytes, in one frame or
         // in fragments (tungstenite counts them together). Pongs and the
         // close reply are queued in the same bounded buffer as our lines.
@@ -192,6 +218,9 @@ impl Connection {
             since: now,
             text: String::new(),
             closing: false,
+            liveness,
+            heard: now,
+            pinged: false,
         };
         Connection::with(Transport::Web(Box::new(web)), peer, Dialect::default())
     }
@@ -314,7 +343,11 @@ impl Connection {
     }
 
     /// The poll said the socket is readable: reading may find more.
-    pub fn readable(&mut self) {
+    pub fn readable(&mut self, now: Instant) {
+        if let Transport::Web(web) = &mut self.transport {
+            web.heard = now;
+            web.pinged = false;
+        }
         self.socket_mut().drained = false;
     }
 
@@ -486,9 +519,55 @@ impl Connection {
         {
             return Some(web.since + web::REQUEST_TIMEOUT);
         }
-        match self.stage {
+        let own = match self.stage {
             Stage::Lingering { until, .. } => Some(until),
             Stage::Open | Stage::Closing => self.stalled_since.map(|since| since + write_timeout),
+        };
+        own.into_iter().chain(self.liveness_due()).min()
+    }
+
+    /// When an upgraded browser's silence calls for the next step: a ping
+    /// at a third of the bound, the end at the bound. TCP keepalive still
+    /// runs underneath (it notices a machine gone, this a browser that no
+    /// longer answers on a machine still there, or a proxy between).
+    fn liveness_due(&self) -> Option<Instant> {
+        let Transport::Web(web) = &self.transport else {
+            return None;
+        };
+        if web.request.is_some() || web.closing || self.stage != Stage::Open {
+            return None;
+        }
+        let after = if web.pinged {
+            web.liveness
+        } else {
+            web.liveness / 3
+        };
+        Some(web.heard + after)
+    }
+
+    /// Takes the liveness step that is due at `now`, if one is: queues a
+    /// ping (the caller flushes it), or marks the connection failed with
+    /// a timeout, as the kernel's keepalive would (the caller closes it).
+    pub fn check_liveness(&mut self, now: Instant) -> Liveness {
+        match self.liveness_due() {
+            Some(due) if due <= now => {}
+            _ => return Liveness::Fine,
+        }
+        let Transport::Web(web) = &mut self.transport else {
+            return Liveness::Fine;
+        };
+        if web.pinged {
+            self.failure = Some(io::ErrorKind::TimedOut);
+            return Liveness::Gone;
+        }
+        web.pinged = true;
+        match web.ws.write(Message::Ping(Default::default())) {
+            Ok(()) => Liveness::Pinged,
+            Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => Liveness::Pinged,
+            Err(_) => {
+                self.failure = Some(io::ErrorKind::TimedOut);
+                Liveness::Gone
+            }
         }
     }
 
@@ -636,7 +715,7 @@ mod tests {
     fn next(conn: &mut Connection) -> String {
         let deadline = Instant::now() + Duration::from_secs(1);
         loop {
-            conn.readable();
+            conn.readable(Instant::now());
             match conn.read_line() {
                 Inbound::Pending if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(1));

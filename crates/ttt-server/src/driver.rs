@@ -44,7 +44,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
-use crate::connection::{Connection, Flushed, Inbound, Requested};
+use crate::connection::{Connection, Flushed, Inbound, Liveness, Requested};
 use crate::descriptors;
 use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
@@ -254,7 +254,7 @@ impl Server {
                     token => {
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
                             if let Some(conn) = self.conns.get_mut(&token) {
-                                conn.readable();
+                                conn.readable(now);
                             }
                             self.read(token, now);
                         }
@@ -419,7 +419,8 @@ impl Server {
         if web {
             // Not in the lobby until it asks for the WebSocket: the page
             // itself is served and closed without the lobby knowing.
-            self.conns.insert(token, Connection::web(stream, peer, now));
+            self.conns
+                .insert(token, Connection::web(stream, peer, now, self.liveness));
             self.timed.push(token);
             self.request_room(Machine::of(peer.ip()), token);
             return;
@@ -605,7 +606,9 @@ impl Server {
     }
 
     /// Gives up on connections whose own deadline passed: output stalled
-    /// for the write timeout (the peer is not reading), or lingering done.
+    /// for the write timeout (the peer is not reading), lingering done, or
+    /// a browser silent for the liveness bound; pings a browser silent for
+    /// a third of it.
     fn expire(&mut self, now: Instant) {
         self.timed.sort();
         self.timed.dedup();
@@ -615,6 +618,27 @@ impl Server {
             };
             match conn.deadline(self.write_timeout) {
                 Some(due) if due <= now => {
+                    let Some(conn) = self.conns.get_mut(&token) else {
+                        continue;
+                    };
+                    match conn.check_liveness(now) {
+                        Liveness::Fine => {}
+                        Liveness::Pinged => {
+                            self.dirty.push(token);
+                            self.timed.push(token);
+                            continue;
+                        }
+                        Liveness::Gone => {
+                            log::info!(
+                                "{}: no answer from the browser for {:?}; counting it as gone",
+                                conn.peer(),
+                                self.liveness
+                            );
+                            self.remove(token);
+                            self.lobby.closed(id(token), now);
+                            continue;
+                        }
+                    }
                     if conn.ends_with_reset()
                         && let Some(conn) = self.conns.get_mut(&token)
                     {

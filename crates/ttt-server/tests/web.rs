@@ -243,3 +243,66 @@ fn unfinished_requests_from_one_machine_are_capped() {
     assert!(get(port, "/").starts_with("HTTP/1.1 200 OK"));
     drop(others);
 }
+
+/// `text` as one masked text frame (under 126 bytes), as a browser sends it.
+fn masked_text(text: &str) -> Vec<u8> {
+    let mask = [7u8, 1, 9, 3];
+    let mut frame = vec![0x81, 0x80 | text.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+/// A browser that stops answering is pinged after a third of the liveness
+/// bound, and counted as gone at the bound: its opponent wins by
+/// `DISCONNECT`. A browser that answers pings (any does, by itself) stays
+/// however long it says nothing.
+#[test]
+fn a_browser_that_stops_answering_pings_is_gone() {
+    let server = Server::start(&["--web", "0", "--liveness", "0.9"]);
+    let port = server.web_port.expect("a web port");
+    // sam says hello, then reads nothing and answers nothing.
+    let mut sam = raw_upgraded(port);
+    sam.write_all(&masked_text("HELLO 2 sam")).expect("write");
+    let mut quinn = Player::connect(port);
+    quinn.send("HELLO 2 quinn stay");
+    quinn.expect("HELLO 2 quinn stay");
+    quinn.expect("START O sam 120");
+    let started = Instant::now();
+    assert!(quinn.next().starts_with("BOARD ......... X"));
+    assert_eq!(quinn.next(), "BOARD ......... - - -");
+    assert_eq!(quinn.next(), "RESULT WIN FORFEIT DISCONNECT");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_secs(3),
+        "sam was given up on after {took:?}, for a bound of 0.9 s"
+    );
+    let got = read_all(sam);
+    assert!(
+        got.windows(2).any(|w| w == [0x89, 0x00]),
+        "sam was never pinged: {got:?}"
+    );
+    while !quinn.next().starts_with("WAIT") {}
+    // Quiet for over twice the bound, answering pings as it reads.
+    quinn
+        .0
+        .get_mut()
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    let quiet_until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < quiet_until {
+        match quinn.0.read() {
+            Ok(Message::Text(text)) => panic!("quinn was told {text:?}"),
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => panic!("quinn was dropped: {e}"),
+        }
+    }
+    quinn
+        .0
+        .get_mut()
+        .set_read_timeout(Some(TIMEOUT))
+        .expect("timeout");
+    let _tess = server.join("tess");
+    assert!(quinn.next().starts_with("START X tess"));
+}
