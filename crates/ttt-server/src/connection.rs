@@ -118,9 +118,8 @@ struct Web {
     ws: WebSocket<Socket>,
     /// The request read so far; `None` once answered.
     request: Option<Vec<u8>>,
-    /// When it connected: the request must be whole by then plus
-    /// [`web::REQUEST_TIMEOUT`].
-    since: Instant,
+    /// When the request must be whole (see [`WebLimits::request`]).
+    request_due: Instant,
     /// The last text message read, lent out as a line.
     text: String,
     /// A close frame has been queued.
@@ -131,6 +130,29 @@ struct Web {
     heard: Instant,
     /// A ping has gone out since.
     pinged: bool,
+}
+
+/// The time limits of a browser's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebLimits {
+    /// To send the whole HTTP request: [`web::REQUEST_TIMEOUT`], or the
+    /// handshake timeout if that is shorter (the request is the first part
+    /// of a browser's handshake).
+    pub request: Duration,
+    /// The liveness bound: pinged after a third of it in silence, gone
+    /// after all of it.
+    pub liveness: Duration,
+}
+
+impl WebLimits {
+    /// The limits for a server's handshake timeout and liveness bound.
+    pub fn new(handshake_timeout: Option<Duration>, liveness: Duration) -> WebLimits {
+        WebLimits {
+            request: handshake_timeout
+                .map_or(web::REQUEST_TIMEOUT, |h| h.min(web::REQUEST_TIMEOUT)),
+            liveness,
+        }
+    }
 }
 
 /// What a browser's silence calls for, once its deadline comes
@@ -191,14 +213,9 @@ impl Connection {
 
     /// Wraps a non-blocking stream accepted on the web port: it first
     /// reads an HTTP request ([`Connection::read_request`]). Once upgraded,
-    /// it is pinged after `liveness / 3` of silence and given up after
-    /// `liveness` ([`Connection::check_liveness`]).
-    pub fn web(
-        stream: TcpStream,
-        peer: SocketAddr,
-        now: Instant,
-        liveness: Duration,
-    ) -> Connection {
+    /// it is pinged after a third of the liveness bound in silence and
+    /// given up after all of it ([`Connection::check_liveness`]).
+    pub fn web(stream: TcpStream, peer: SocketAddr, now: Instant, limits: WebLimits) -> Connection {
         // A message is a line: one protocol line's bytes, in one frame or
         // in fragments (tungstenite counts them together). Pongs and the
         // close reply are queued in the same bounded buffer as our lines.
@@ -215,10 +232,10 @@ impl Connection {
         let web = Web {
             ws: WebSocket::from_raw_socket(socket, Role::Server, Some(config)),
             request: Some(Vec::new()),
-            since: now,
+            request_due: now + limits.request,
             text: String::new(),
             closing: false,
-            liveness,
+            liveness: limits.liveness,
             heard: now,
             pinged: false,
         };
@@ -517,7 +534,7 @@ impl Connection {
         if let Transport::Web(web) = &self.transport
             && web.request.is_some()
         {
-            return Some(web.since + web::REQUEST_TIMEOUT);
+            return Some(web.request_due);
         }
         let own = match self.stage {
             Stage::Lingering { until, .. } => Some(until),
@@ -788,6 +805,19 @@ mod tests {
 
     /// Closing sends what was queued, then the end of the stream; the peer
     /// reads the last line even though it had unread input on our side.
+    #[test]
+    fn a_browsers_request_time_is_the_shorter_of_its_own_and_the_handshakes() {
+        let liveness = Duration::from_secs(12);
+        let short = Duration::from_millis(500);
+        assert_eq!(WebLimits::new(Some(short), liveness).request, short);
+        let long = Duration::from_secs(60);
+        assert_eq!(
+            WebLimits::new(Some(long), liveness).request,
+            web::REQUEST_TIMEOUT
+        );
+        assert_eq!(WebLimits::new(None, liveness).request, web::REQUEST_TIMEOUT);
+    }
+
     #[test]
     fn closing_delivers_the_last_line_then_the_end() {
         let (mut conn, mut peer) = pair();

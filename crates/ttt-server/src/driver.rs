@@ -44,7 +44,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
-use crate::connection::{Connection, Flushed, Inbound, Liveness, Requested};
+use crate::connection::{Connection, Flushed, Inbound, Liveness, Requested, WebLimits};
 use crate::descriptors;
 use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
@@ -117,6 +117,7 @@ pub struct Server {
     lobby: Lobby,
     write_timeout: Duration,
     liveness: Duration,
+    web_limits: WebLimits,
     /// Accepted connections have `TCP_NODELAY` and keepalive from the
     /// listener already (see `listener::ACCEPTED_INHERIT`).
     inherited: bool,
@@ -189,6 +190,7 @@ impl Server {
             }),
             write_timeout: settings.write_timeout,
             liveness: settings.liveness,
+            web_limits: WebLimits::new(settings.handshake_timeout, settings.liveness),
             inherited,
             stop: Stop {
                 requested: Arc::new(AtomicBool::new(false)),
@@ -420,7 +422,7 @@ impl Server {
             // Not in the lobby until it asks for the WebSocket: the page
             // itself is served and closed without the lobby knowing.
             self.conns
-                .insert(token, Connection::web(stream, peer, now, self.liveness));
+                .insert(token, Connection::web(stream, peer, now, self.web_limits));
             self.timed.push(token);
             self.request_room(Machine::of(peer.ip()), token);
             return;

@@ -19,8 +19,9 @@ pub const PAGE: &str = include_str!("../page/index.html");
 pub const MAX_REQUEST: usize = 8 * 1024;
 
 /// How long a browser has to send its whole request (a slow upgrade is
-/// closed then, whatever it has sent). The lobby's own handshake timeout
-/// starts once the upgrade is done.
+/// closed then, whatever it has sent), or less if the handshake timeout
+/// is shorter. The lobby's own handshake timeout starts once the upgrade
+/// is done.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Requests waiting to be read in full from one machine, and from all:

@@ -306,3 +306,49 @@ fn a_browser_that_stops_answering_pings_is_gone() {
     let _tess = server.join("tess");
     assert!(quinn.next().starts_with("START X tess"));
 }
+
+/// A slow upgrade (a byte every 100 ms) and a silent connection are both
+/// closed when the request time is up: 10 s, or the handshake timeout if
+/// shorter (here 0.5 s), however much of the request has come.
+#[test]
+fn a_slow_upgrade_is_closed_when_the_request_time_is_up() {
+    let server = Server::start(&["--web", "0", "--handshake-timeout", "0.5"]);
+    let port = server.web_port.expect("a web port");
+    let silent = raw(port);
+    let mut slow = raw(port);
+    let started = Instant::now();
+    let request = b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    let mut cut = false;
+    for byte in request.iter().cycle().take(40) {
+        if slow.write_all(&[*byte]).is_err() {
+            cut = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let took = started.elapsed();
+    assert!(cut, "still open after {took:?}");
+    assert!(
+        took >= Duration::from_millis(400) && took < Duration::from_secs(3),
+        "cut after {took:?}, for 0.5 s"
+    );
+    assert!(read_all(slow).is_empty(), "a slow request was answered");
+    assert!(
+        read_all(silent).is_empty(),
+        "a silent connection was answered"
+    );
+}
+
+/// A text message that is not UTF-8 is refused as such a line is.
+#[test]
+fn a_text_message_that_is_not_utf8_is_refused() {
+    let (_server, port) = web_server();
+    let mut stream = raw_upgraded(port);
+    let mask = [7u8, 1, 9, 3];
+    let mut frame = vec![0x81, 0x80 | 5];
+    frame.extend_from_slice(&mask);
+    frame.extend(b"ab\xffcd".iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    stream.write_all(&frame).expect("write");
+    let rest = String::from_utf8_lossy(&read_all(stream)).into_owned();
+    assert!(rest.contains("ERR UTF8"), "{rest:?}");
+}
