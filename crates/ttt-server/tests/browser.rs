@@ -23,6 +23,15 @@ fn driver() -> Option<Driver> {
     driver
 }
 
+/// The real server with its web port on any free port; that port.
+fn web_server(extra: &[&str]) -> (Server, u16) {
+    let mut args = vec!["--web", "0"];
+    args.extend_from_slice(extra);
+    let server = Server::start(&args);
+    let port = server.web_port.expect("web port");
+    (server, port)
+}
+
 fn join(page: &Page, port: u16, name: &str) {
     page.open(&format!("http://127.0.0.1:{port}/"));
     page.type_into("Your name", name);
@@ -32,8 +41,7 @@ fn join(page: &Page, port: u16, name: &str) {
 #[test]
 fn two_pages_play_a_whole_game() {
     let Some(driver) = driver() else { return };
-    let server = Server::start(&["--web", "0"]);
-    let port = server.web_port.expect("web port");
+    let (_server, port) = web_server(&[]);
     let ann = driver.page();
     let bob = driver.page();
     join(&ann, port, "ann");
@@ -71,8 +79,7 @@ fn two_pages_play_a_whole_game() {
 #[test]
 fn a_page_plays_the_computer_and_hears_the_server_stop() {
     let Some(driver) = driver() else { return };
-    let mut server = Server::start(&["--web", "0", "--computer-pause", "0"]);
-    let port = server.web_port.expect("web port");
+    let (mut server, port) = web_server(&["--computer-pause", "0"]);
     let page = driver.page();
     // A name the server refuses: the page asks again, on the same connection.
     join(&page, port, "computer-ann");
@@ -96,8 +103,7 @@ fn a_page_plays_the_computer_and_hears_the_server_stop() {
 #[test]
 fn the_page_fits_a_phone_held_upright() {
     let Some(driver) = driver() else { return };
-    let server = Server::start(&["--web", "0"]);
-    let port = server.web_port.expect("web port");
+    let (_server, port) = web_server(&[]);
     let ann = driver.page();
     let bob = driver.page();
     join(&ann, port, "ann");
@@ -128,8 +134,7 @@ fn the_page_fits_a_phone_held_upright() {
 #[test]
 fn a_page_plays_a_person_in_nc() {
     let Some(driver) = driver() else { return };
-    let server = Server::start(&["--web", "0"]);
-    let port = server.web_port.expect("web port");
+    let (server, port) = web_server(&[]);
     let mut carol = server.welcomed();
     carol.send("play carol");
     carol.read_until("q to leave.");
@@ -156,8 +161,7 @@ fn a_page_plays_a_person_in_nc() {
 fn a_page_plays_the_console_client() {
     use ttt_test_support::{Terminal, binary};
     let Some(driver) = driver() else { return };
-    let server = Server::start(&["--web", "0"]);
-    let port = server.web_port.expect("web port");
+    let (server, port) = web_server(&[]);
     let client = binary("ttt-client", "ttt-client");
     let game_port = server.port.to_string();
     let env = [
@@ -191,8 +195,7 @@ fn a_page_plays_the_console_client() {
 #[test]
 fn a_page_comes_back_after_its_connection_is_cut() {
     let Some(driver) = driver() else { return };
-    let server = Server::start(&["--web", "0"]);
-    let port = server.web_port.expect("web port");
+    let (server, port) = web_server(&[]);
     let ann = driver.page();
     join(&ann, port, "ann");
     ann.wait_status("Waiting for an opponent");

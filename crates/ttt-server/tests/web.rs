@@ -244,12 +244,13 @@ fn unfinished_requests_from_one_machine_are_capped() {
     drop(others);
 }
 
-/// `text` as one masked text frame (under 126 bytes), as a browser sends it.
-fn masked_text(text: &str) -> Vec<u8> {
+/// `payload` (under 126 bytes) as one masked text frame, as a browser
+/// sends one, whether or not it is UTF-8.
+fn masked_text(payload: &[u8]) -> Vec<u8> {
     let mask = [7u8, 1, 9, 3];
-    let mut frame = vec![0x81, 0x80 | text.len() as u8];
+    let mut frame = vec![0x81, 0x80 | payload.len() as u8];
     frame.extend_from_slice(&mask);
-    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
     frame
 }
 
@@ -263,7 +264,7 @@ fn a_browser_that_stops_answering_pings_is_gone() {
     let port = server.web_port.expect("a web port");
     // sam says hello, then reads nothing and answers nothing.
     let mut sam = raw_upgraded(port);
-    sam.write_all(&masked_text("HELLO 2 sam")).expect("write");
+    sam.write_all(&masked_text(b"HELLO 2 sam")).expect("write");
     let mut quinn = Player::connect(port);
     quinn.send("HELLO 2 quinn stay");
     quinn.expect("HELLO 2 quinn stay");
@@ -344,11 +345,7 @@ fn a_slow_upgrade_is_closed_when_the_request_time_is_up() {
 fn a_text_message_that_is_not_utf8_is_refused() {
     let (_server, port) = web_server();
     let mut stream = raw_upgraded(port);
-    let mask = [7u8, 1, 9, 3];
-    let mut frame = vec![0x81, 0x80 | 5];
-    frame.extend_from_slice(&mask);
-    frame.extend(b"ab\xffcd".iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    stream.write_all(&frame).expect("write");
+    stream.write_all(&masked_text(b"ab\xffcd")).expect("write");
     let rest = String::from_utf8_lossy(&read_all(stream)).into_owned();
     assert!(rest.contains("ERR UTF8"), "{rest:?}");
 }

@@ -379,31 +379,44 @@ impl Drop for Floor {
     }
 }
 
-/// Re-runs the move measurement with everything (this harness, the server,
-/// the floor) pinned to CPU 0; returns its `pinned_*` figures.
+/// This benchmark re-run as `role` with everything (the harness, the
+/// servers, the floors) pinned to CPU 0 by `taskset -c 0`: the last line
+/// it printed (its figures), or why there is none.
+fn pinned_run(role: &str) -> Result<String, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("no executable path ({e})"))?;
+    let out = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(exe)
+        .env("TTT_BENCH_ROLE", role)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run taskset ({e})"))?;
+    if !out.status.success() {
+        return Err(format!("it failed ({})", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.lines().last().unwrap_or_default().to_owned())
+}
+
+/// Adds `role`'s pinned figures to `kv`, printing them.
+fn add_pinned(role: &str, kv: &mut String) {
+    match pinned_run(role) {
+        Ok(line) => {
+            println!("  pinned to CPU 0 (taskset -c 0): {line}");
+            kv.push(' ');
+            kv.push_str(&line);
+        }
+        Err(why) => println!("  pinned run skipped: {why}"),
+    }
+}
+
 /// What spectators cost, unpinned here and pinned to CPU 0 in a re-run of
 /// this benchmark; returns both figures' key=value pairs.
 fn measure_watchers() -> io::Result<String> {
     let unpinned = watchers::measure()?;
     unpinned.print("unpinned");
     let mut kv = unpinned.key_values("watch_");
-    let out = Command::new("taskset")
-        .args(["-c", "0"])
-        .arg(std::env::current_exe()?)
-        .env("TTT_BENCH_ROLE", "watchers-pinned")
-        .stderr(Stdio::inherit())
-        .output();
-    match out {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let line = text.lines().last().unwrap_or_default().to_owned();
-            println!("  pinned to CPU 0 (taskset -c 0): {line}");
-            kv.push(' ');
-            kv.push_str(&line);
-        }
-        Ok(out) => println!("  pinned run failed ({}); skipped", out.status),
-        Err(e) => println!("  pinned run skipped: cannot run taskset ({e})"),
-    }
+    add_pinned("watchers-pinned", &mut kv);
     Ok(kv)
 }
 
@@ -413,48 +426,22 @@ fn measure_web() -> io::Result<String> {
     let unpinned = websocket::measure()?;
     unpinned.print("unpinned");
     let mut kv = unpinned.key_values("web_");
-    let out = Command::new("taskset")
-        .args(["-c", "0"])
-        .arg(std::env::current_exe()?)
-        .env("TTT_BENCH_ROLE", "web-pinned")
-        .stderr(Stdio::inherit())
-        .output();
-    match out {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let line = text.lines().last().unwrap_or_default().to_owned();
-            println!("  pinned to CPU 0 (taskset -c 0): {line}");
-            kv.push(' ');
-            kv.push_str(&line);
-        }
-        Ok(out) => println!("  pinned run failed ({}); skipped", out.status),
-        Err(e) => println!("  pinned run skipped: cannot run taskset ({e})"),
-    }
+    add_pinned("web-pinned", &mut kv);
     kv.push(' ');
     kv.push_str(&websocket::measure_page()?);
     Ok(kv)
 }
 
+/// Re-runs the move measurement with everything pinned to CPU 0; returns
+/// its `pinned_*` figures.
 fn measure_pinned() -> io::Result<String> {
-    let out = Command::new("taskset")
-        .args(["-c", "0"])
-        .arg(std::env::current_exe()?)
-        .env("TTT_BENCH_ROLE", "pinned")
-        .stderr(Stdio::inherit())
-        .output();
-    let out = match out {
-        Ok(out) if out.status.success() => out,
-        Ok(out) => {
-            println!("\npinned run failed ({}); skipped", out.status);
-            return Ok(String::new());
-        }
-        Err(e) => {
-            println!("\npinned run skipped: cannot run taskset ({e})");
+    let line = match pinned_run("pinned") {
+        Ok(line) => line,
+        Err(why) => {
+            println!("\npinned run skipped: {why}");
             return Ok(String::new());
         }
     };
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or_default().to_owned();
     println!("\nMoves measured the same two ways, everything pinned to CPU 0 (taskset -c 0):");
     let figure = |key: &str| -> f64 {
         line.split_whitespace()
