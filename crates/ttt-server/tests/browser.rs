@@ -1,8 +1,8 @@
 //! The page in a real headless Chromium (Debian's `chromium` and
 //! `chromium-driver`), playing the real server on loopback: against
 //! another page, the console client, a person in nc, a version 1 program
-//! and the computer; at a phone's width; after a cut connection and after
-//! the server stops. Elements are found by their accessible names, as a
+//! and the computer; at a phone's width; with others in line; after a cut
+//! connection and after the server stops. Elements are found by their accessible names, as a
 //! screen reader finds them.
 //!
 //! Skipped when `chromedriver` is not installed, unless
@@ -235,4 +235,35 @@ fn a_page_comes_back_after_its_connection_is_cut() {
         ],
         "the moves listed"
     );
+}
+
+/// A name already taken is shown as the server gives it; someone waiting
+/// for the table is announced during the game (so no rematch comes as a
+/// surprise); having lost, the page is asked to join the back of the line,
+/// with the time to answer, and Yes puts it there.
+#[test]
+fn a_page_hears_who_waits_and_joins_the_line_again() {
+    let Some(driver) = driver() else { return };
+    let (server, port) = web_server(&[]);
+    let mut ann = server.join("ann");
+    ann.expect("WAIT");
+    let page = driver.page();
+    join(&page, port, "ann");
+    page.wait_status("The name ann is taken here; you play as ann-2. New game against ann");
+    ann.expect("START X ann-2");
+    ann.expect("BOARD ......... X");
+    let _carol = server.join("carol");
+    page.wait_status("carol is waiting to play: winner stays on, no rematch.");
+    for (mine, theirs) in [(1, 4), (2, 5)] {
+        ann.send(&mine.to_string());
+        ann.expect_prefix("BOARD ");
+        page.wait_status(&format!("ann took {mine}. Your turn."));
+        page.press(&format!("cell {theirs}"));
+        ann.expect_prefix("BOARD ");
+    }
+    ann.send("3");
+    page.wait_status("You lose: 1, 2, 3.");
+    page.wait_status("Join the back of the line to play again? (120 s to answer)");
+    page.press("Yes");
+    page.wait_status("A game is being played: you play next.");
 }
