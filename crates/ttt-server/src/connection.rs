@@ -803,8 +803,8 @@ mod tests {
         assert!(overflowed, "the outbox grew past its limit");
     }
 
-    /// Closing sends what was queued, then the end of the stream; the peer
-    /// reads the last line even though it had unread input on our side.
+    /// A browser's request is the first part of its handshake: a shorter
+    /// handshake timeout shortens it.
     #[test]
     fn a_browsers_request_time_is_the_shorter_of_its_own_and_the_handshakes() {
         let liveness = Duration::from_secs(12);
@@ -818,6 +818,8 @@ mod tests {
         assert_eq!(WebLimits::new(None, liveness).request, web::REQUEST_TIMEOUT);
     }
 
+    /// Closing sends what was queued, then the end of the stream; the peer
+    /// reads the last line even though it had unread input on our side.
     #[test]
     fn closing_delivers_the_last_line_then_the_end() {
         let (mut conn, mut peer) = pair();
