@@ -1,6 +1,7 @@
 //! Every sentence a person reads about a game, written once: the console
 //! client and the server's front end for a person in `nc` both say things
-//! with these, so the two can never drift apart.
+//! with these, and the browser page with their [`templates`], so they can
+//! never drift apart.
 //!
 //! Sentences only: plain text, no colour, no cursor movement, no line
 //! ending, each under [`WIDTH`] columns once [`wrap`]ped. How to answer a
@@ -9,6 +10,8 @@
 //! an outcome here is the server's `RESULT`, worded.
 
 use std::time::Duration;
+
+pub mod templates;
 
 use crate::board::{Board, Cell, Mark};
 use crate::message::{Departure, Place, Verdict};
