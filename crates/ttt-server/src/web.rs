@@ -9,10 +9,51 @@
 //! answer is the connection's business (`connection.rs`); the WebSocket
 //! framing after the upgrade is `tungstenite`'s.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// The page, with its style and script: one file, embedded.
-pub const PAGE: &str = include_str!("../page/index.html");
+use ttt_protocol::words::templates;
+
+/// The page as written, with its style and script: one file, embedded.
+const PAGE_SOURCE: &str = include_str!("../page/index.html");
+
+/// Where the page's script takes its sentences: replaced by the templates
+/// of `ttt_protocol::words` when the page is first served.
+const WORDS_MARK: &str = "/*words*/null";
+
+/// The page as served: its source with the sentences put in, as a
+/// JavaScript object of templates, so that the page says exactly what the
+/// console client says. Built once.
+pub fn page_html() -> &'static str {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    PAGE.get_or_init(|| PAGE_SOURCE.replacen(WORDS_MARK, &words_object(), 1))
+}
+
+/// The templates as a JSON object, which is JavaScript too:
+/// `{"moved_theirs":"{name} took {cell}.",...}`. `<` is escaped, so that
+/// no sentence could ever end the script.
+fn words_object() -> String {
+    let entries: Vec<String> = templates::all()
+        .iter()
+        .map(|(key, text)| format!("{}:{}", json_string(key), json_string(text)))
+        .collect();
+    format!("{{{}}}", entries.join(","))
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\u003c"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// The longest request read. A browser's upgrade request is under 1 KiB;
 /// past this the connection is closed unanswered.
@@ -118,10 +159,10 @@ fn page() -> Vec<u8> {
          Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; \
          style-src 'unsafe-inline'; connect-src 'self'; img-src data:\r\n\
          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        PAGE.len()
+        page_html().len()
     )
     .into_bytes();
-    response.extend_from_slice(PAGE.as_bytes());
+    response.extend_from_slice(page_html().as_bytes());
     response
 }
 
@@ -153,6 +194,37 @@ mod tests {
         Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
         Sec-WebSocket-Version: 13\r\n\r\n";
 
+    /// The page is served with the sentences of `ttt_protocol::words` put
+    /// in, and every sentence its script asks for by name is there.
+    #[test]
+    fn the_page_says_the_sentences_of_the_words_module() {
+        let page = page_html();
+        assert!(!page.contains(WORDS_MARK));
+        assert!(page.contains(r#""moved_theirs":"{name} took {cell}.""#));
+        let keys: Vec<&str> = templates::all().iter().map(|(key, _)| *key).collect();
+        let asked: Vec<&str> = PAGE_SOURCE
+            .split("say(\"")
+            .skip(1)
+            .filter_map(|rest| {
+                // A whole name (`say("waiting")`), not the start of one
+                // built in the script (`say("start_" + mark ...)`).
+                let (key, after) = rest.split_once('"')?;
+                after.starts_with([')', ',']).then_some(key)
+            })
+            .collect();
+        assert!(asked.len() > 10, "{asked:?}");
+        for key in asked {
+            assert!(
+                keys.contains(&key),
+                "the page asks for {key:?}, which is not a sentence"
+            );
+        }
+        assert_eq!(
+            json_string("a \"b\" </script>"),
+            r#""a \"b\" \u003c/script>""#
+        );
+    }
+
     #[test]
     fn the_page_is_served_at_the_root_only() {
         let page = answer(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -160,7 +232,7 @@ mod tests {
         let Answer::Respond(bytes) = page else {
             panic!("not a response");
         };
-        assert!(bytes.ends_with(PAGE.as_bytes()));
+        assert!(bytes.ends_with(page_html().as_bytes()));
         assert_eq!(
             status(&answer(b"GET /?x=1 HTTP/1.1\r\n\r\n")),
             "HTTP/1.1 200 OK"

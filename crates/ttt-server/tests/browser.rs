@@ -47,8 +47,8 @@ fn two_pages_play_a_whole_game() {
     join(&ann, port, "ann");
     ann.wait_status("Waiting for an opponent");
     join(&bob, port, "bob");
-    ann.wait_status("You play X");
-    bob.wait_status("You play O");
+    ann.wait_status("Game on against bob: you are X, bob is O; you move first.");
+    bob.wait_status("Game on against ann: you are O, ann is X; they move first.");
     for (page, other, cell, said) in [
         (&ann, &bob, 1, "ann took 1"),
         (&bob, &ann, 4, "bob took 4"),
@@ -60,8 +60,8 @@ fn two_pages_play_a_whole_game() {
     }
     assert_eq!(ann.label_of_cell(5), "cell 5, O");
     ann.press("cell 3");
-    ann.wait_status("You win");
-    bob.wait_status("You lose");
+    ann.wait_status("You win! Three in a row on 1 2 3.");
+    bob.wait_status("You lose: ann got three in a row on 1 2 3.");
     // docs/page.png is taken here: TTT_SCREENSHOT=<file> gets the PNG, in
     // base64 as WebDriver sends it.
     if let Some(path) = std::env::var_os("TTT_SCREENSHOT") {
@@ -70,10 +70,11 @@ fn two_pages_play_a_whole_game() {
     // The rematch: both say yes, and the marks swap.
     ann.press("Yes");
     bob.press("Yes");
-    ann.wait_status("You play O");
-    bob.wait_status("You play X");
+    ann.wait_status("you are O");
+    bob.wait_status("you are X");
     bob.press("Leave");
-    ann.wait_status("You win");
+    ann.wait_status("You win: bob left the game.");
+    bob.wait_status("Thanks for playing, bob!");
 }
 
 #[test]
@@ -88,7 +89,7 @@ fn a_page_plays_the_computer_and_hears_the_server_stop() {
     page.press("Play");
     page.wait_status("Waiting for an opponent");
     page.press("Play the computer");
-    page.wait_status("New game against computer-fair");
+    page.wait_status("Game on against computer-fair: you are X");
     page.press("cell 5");
     page.wait_status("computer-fair took");
     assert_eq!(page.label_of_cell(5), "cell 5, X");
@@ -108,7 +109,7 @@ fn the_page_fits_a_phone_held_upright() {
     let bob = driver.page();
     join(&ann, port, "ann");
     join(&bob, port, "bob");
-    ann.wait_status("You play X");
+    ann.wait_status("you are X");
     let measured = ann.run(
         "const cells = [...document.querySelectorAll('#board button')]\
            .map((b) => b.getBoundingClientRect());\
@@ -140,7 +141,7 @@ fn a_page_plays_a_person_in_nc() {
     carol.read_until("q to leave.");
     let ann = driver.page();
     join(&ann, port, "ann");
-    ann.wait_status("You play O");
+    ann.wait_status("Game on against carol: you are O");
     carol.read_until("Type a cell 1-9.");
     for (cell, said) in [(1, "You took 1."), (5, "You took 5.")] {
         carol.send(&cell.to_string());
@@ -152,7 +153,7 @@ fn a_page_plays_a_person_in_nc() {
     }
     carol.send("9");
     carol.read_until("You win! Three in a row on 1 5 9.");
-    ann.wait_status("You lose: 1, 5, 9");
+    ann.wait_status("You lose: carol got three in a row on 1 5 9.");
 }
 
 /// A page against the console client in a pseudo-terminal.
@@ -174,7 +175,7 @@ fn a_page_plays_the_console_client() {
     term.wait_for("Waiting for an opponent");
     let ann = driver.page();
     join(&ann, port, "ann");
-    ann.wait_status("New game against tty. You play O");
+    ann.wait_status("Game on against tty: you are O, tty is X; they move first.");
     for (tty, page) in [(1, 4), (2, 5)] {
         term.wait_for("Your move.");
         term.send(tty.to_string().as_bytes());
@@ -184,7 +185,7 @@ fn a_page_plays_the_console_client() {
     }
     term.send(b"3");
     term.wait_for("You win! Three in a row on 1 2 3.");
-    ann.wait_status("You lose: 1, 2, 3");
+    ann.wait_status("You lose: tty got three in a row on 1 2 3.");
 }
 
 /// The page's connection cut under it mid-game (`ss -K`, as a phone that
@@ -210,10 +211,10 @@ fn a_page_comes_back_after_its_connection_is_cut() {
         eprintln!("skipped: ss -K needs root and iproute2");
         return;
     }
-    ann.wait_status("Connection lost; coming back");
+    ann.wait_status("Connection lost; coming back (try 1, ");
     bob.send("MOVE 4");
     bob.expect("BOARD X..O..... X");
-    ann.wait_status("You are back, playing X against bob. bob took 4. Your turn.");
+    ann.wait_status("You are back. bob took 4. Your move (X), ");
     assert_eq!(ann.label_of_cell(4), "cell 4, O");
     ann.press("cell 2");
     bob.expect("BOARD XX.O..... O");
@@ -222,16 +223,16 @@ fn a_page_comes_back_after_its_connection_is_cut() {
     ann.press("cell 3");
     bob.expect("BOARD XXXOO.... -");
     bob.expect("RESULT LOSE LINE 1 2 3");
-    ann.wait_status("You win: 1, 2, 3");
+    ann.wait_status("You win! Three in a row on 1 2 3.");
     let moves = ann.run("return document.getElementById('moves').innerText;");
     assert_eq!(
         moves.lines().collect::<Vec<_>>(),
         [
-            "You took 1",
-            "bob took 4",
-            "You took 2",
-            "bob took 5",
-            "You took 3"
+            "You took 1.",
+            "bob took 4.",
+            "You took 2.",
+            "bob took 5.",
+            "You took 3."
         ],
         "the moves listed"
     );
@@ -249,7 +250,7 @@ fn a_page_hears_who_waits_and_joins_the_line_again() {
     ann.expect("WAIT");
     let page = driver.page();
     join(&page, port, "ann");
-    page.wait_status("The name ann is taken here; you play as ann-2. New game against ann");
+    page.wait_status("The name ann is taken here; you play as ann-2. Game on against ann");
     ann.expect("START X ann-2");
     ann.expect("BOARD ......... X");
     let _carol = server.join("carol");
@@ -257,13 +258,16 @@ fn a_page_hears_who_waits_and_joins_the_line_again() {
     for (mine, theirs) in [(1, 4), (2, 5)] {
         ann.send(&mine.to_string());
         ann.expect_prefix("BOARD ");
-        page.wait_status(&format!("ann took {mine}. Your turn."));
+        page.wait_status(&format!("ann took {mine}. Your move (O), 120 s left."));
         page.press(&format!("cell {theirs}"));
         ann.expect_prefix("BOARD ");
     }
     ann.send("3");
-    page.wait_status("You lose: 1, 2, 3.");
-    page.wait_status("Join the back of the line to play again? (120 s to answer)");
+    page.wait_status("You lose: ann got three in a row on 1 2 3.");
+    page.wait_status(
+        "Others are waiting, so the table goes to the next in line. \
+         Join the back of the line to play again? (120 s to answer)",
+    );
     page.press("Yes");
-    page.wait_status("A game is being played: you play next.");
+    page.wait_status("A game is being played; you play next.");
 }
