@@ -24,7 +24,7 @@ const WORDS_MARK: &str = "/*words*/null";
 /// The page as served: its source with the sentences put in, as a
 /// JavaScript object of templates, so that the page says exactly what the
 /// console client says. Built once.
-pub fn page_html() -> &'static str {
+fn page_html() -> &'static str {
     static PAGE: OnceLock<String> = OnceLock::new();
     PAGE.get_or_init(|| PAGE_SOURCE.replacen(WORDS_MARK, &words_object(), 1))
 }
@@ -40,6 +40,7 @@ fn words_object() -> String {
     format!("{{{}}}", entries.join(","))
 }
 
+/// `text` as a JSON string literal.
 fn json_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
