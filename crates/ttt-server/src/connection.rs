@@ -5,7 +5,13 @@
 //!
 //! - **reading**: [`Connection::read_line`] hands out complete lines from a
 //!   fixed 512-byte buffer ([`LineReader`]), or says there is nothing more
-//!   for now ([`Inbound::Pending`]);
+//!   for now ([`Inbound::Pending`]). Each turn of the driver's loop a
+//!   connection may read at most [`READ_PER_TURN`] bytes, whatever they
+//!   make (lines, editing keys, telnet commands, WebSocket control frames):
+//!   what is left waits for its next turn, after the others
+//!   ([`Connection::has_more`]). The bytes that made no line are its
+//!   *noise* ([`Connection::take_noise`]), which the lobby's conduct policy
+//!   charges;
 //! - **speaking**: the connection's [`Dialect`] (protocol lines, or a
 //!   person's sentences) turns what the lobby tells into text;
 //! - **writing**: [`Connection::send`] appends that text to an outbox, and
@@ -36,6 +42,13 @@ use crate::machine::Machine;
 use crate::speech::{Dialect, Speaker, Speech};
 use crate::tell::{Broken, Tell};
 use crate::web::{self, Answer};
+
+/// The most bytes read from one connection in one turn of the driver's
+/// loop: its fair share. Eight of the longest lines, or hundreds of moves;
+/// reading, editing and framing this much takes microseconds, so a peer that
+/// sends without pause (bytes that never make a line included) costs the
+/// others at most that per turn.
+pub const READ_PER_TURN: usize = 8 * MAX_LINE_LEN;
 
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
@@ -197,16 +210,18 @@ pub struct Connection {
     failure: Option<io::ErrorKind>,
     /// How what the lobby tells is written.
     dialect: Dialect,
+    /// Bytes that became lines (with their framing) since the connection
+    /// began: what was read beyond it is noise.
+    useful: u64,
+    /// The noise already reported ([`Connection::take_noise`]).
+    noise_told: u64,
 }
 
 impl Connection {
     /// Wraps an accepted, non-blocking stream.
     pub fn new(stream: TcpStream, peer: SocketAddr) -> Connection {
         let dialect = Dialect::default();
-        let mut lines = LineReader::new(Socket {
-            stream,
-            drained: false,
-        });
+        let mut lines = LineReader::new(Socket::new(stream));
         lines.set_editing(dialect.edits_typing());
         Connection::with(Transport::Lines(lines), peer, dialect)
     }
@@ -225,12 +240,8 @@ impl Connection {
             .max_write_buffer_size(MAX_OUTBOX)
             .max_message_size(Some(MAX_LINE_LEN))
             .max_frame_size(Some(MAX_LINE_LEN));
-        let socket = Socket {
-            stream,
-            drained: false,
-        };
         let web = Web {
-            ws: WebSocket::from_raw_socket(socket, Role::Server, Some(config)),
+            ws: WebSocket::from_raw_socket(Socket::new(stream), Role::Server, Some(config)),
             request: Some(Vec::new()),
             request_due: now + limits.request,
             text: String::new(),
@@ -252,6 +263,8 @@ impl Connection {
             saw_end: false,
             failure: None,
             dialect,
+            useful: 0,
+            noise_told: 0,
         }
     }
 
@@ -325,6 +338,8 @@ impl Connection {
                     return Requested::Closed;
                 }
                 web.request = None;
+                // The request made the connection: no noise.
+                self.useful = web.ws.get_ref().read;
                 Requested::Upgraded
             }
         }
@@ -368,16 +383,46 @@ impl Connection {
         self.socket_mut().drained = false;
     }
 
+    /// Starts this connection's turn of the loop: it may read up to
+    /// [`READ_PER_TURN`] bytes from now on.
+    pub fn begin_turn(&mut self) {
+        self.socket_mut().allowance = READ_PER_TURN;
+    }
+
+    /// Whether reading stopped because this turn's share was used up, not
+    /// because the socket was empty: the rest waits for the next turn.
+    /// (Readiness is edge-triggered, so no new event will say so.)
+    pub fn has_more(&self) -> bool {
+        let socket = self.socket();
+        socket.allowance == 0 && !socket.drained
+    }
+
+    /// The bytes read since the last call that made no line: editing keys
+    /// and what they erased, telnet commands, WebSocket control frames and
+    /// empty fragments, and (until it is whole) a line still arriving,
+    /// counted once. What the conduct policy charges.
+    pub fn take_noise(&mut self) -> u64 {
+        let noise = self.socket().read.saturating_sub(self.useful);
+        let new = noise.saturating_sub(self.noise_told);
+        self.noise_told = self.noise_told.max(noise);
+        new
+    }
+
     /// The next complete line, if one has arrived.
     pub fn read_line(&mut self) -> Inbound<'_> {
         let lines = match &mut self.transport {
             Transport::Lines(lines) => lines,
             Transport::Web(web) => {
-                return read_message(web, &mut self.saw_end, &mut self.failure);
+                return read_message(web, &mut self.useful, &mut self.saw_end, &mut self.failure);
             }
         };
         match lines.read_line() {
-            Ok(Some(line)) => Inbound::Line(line),
+            Ok(Some(line)) => {
+                // With its line ending, taken as `\r\n`: a byte of noise
+                // unseen per line, rather than a byte charged that was not.
+                self.useful += line.len() as u64 + 2;
+                Inbound::Line(line)
+            }
             Ok(None) | Err(FrameError::UnexpectedEof) => {
                 self.saw_end = true;
                 Inbound::Closed
@@ -630,6 +675,7 @@ fn flush_raw(mut stream: &TcpStream, outbox: &mut Vec<u8>) -> Option<Flushed> {
 /// not UTF-8 would be.
 fn read_message<'a>(
     web: &'a mut Web,
+    useful: &mut u64,
     saw_end: &mut bool,
     failure: &mut Option<io::ErrorKind>,
 ) -> Inbound<'a> {
@@ -641,6 +687,7 @@ fn read_message<'a>(
             Ok(Message::Text(text)) => {
                 web.text.clear();
                 web.text.push_str(text.as_str());
+                *useful += client_frame_len(web.text.len());
                 return Inbound::Line(&web.text);
             }
             Ok(Message::Binary(_)) => return Inbound::Broken(Broken::Utf8),
@@ -674,7 +721,15 @@ fn read_message<'a>(
     }
 }
 
-/// The readable side of the socket, as [`LineReader`] sees it.
+/// The bytes a browser's text message of `len` bytes takes on the wire
+/// in one frame: a 2-byte header, 2 more past 125 bytes, the 4-byte mask.
+fn client_frame_len(len: usize) -> u64 {
+    let header = if len < 126 { 2 } else { 4 };
+    (header + 4 + len) as u64
+}
+
+/// The readable side of the socket, as [`LineReader`] and tungstenite see
+/// it: within this turn's share ([`READ_PER_TURN`]), counted.
 ///
 /// Readiness is edge-triggered: after an event, reading must go on until
 /// the socket has nothing left, or the next event may never come. A read
@@ -686,15 +741,34 @@ fn read_message<'a>(
 struct Socket {
     stream: TcpStream,
     drained: bool,
+    /// What this turn may still read; at zero, reads say `WouldBlock`
+    /// until the next turn.
+    allowance: usize,
+    /// Bytes read since the connection began.
+    read: u64,
+}
+
+impl Socket {
+    fn new(stream: TcpStream) -> Socket {
+        Socket {
+            stream,
+            drained: false,
+            allowance: READ_PER_TURN,
+            read: 0,
+        }
+    }
 }
 
 impl Read for Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.drained {
+        if self.drained || self.allowance == 0 {
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        let n = (&self.stream).read(buf)?;
-        if 0 < n && n < buf.len() && cfg!(not(windows)) {
+        let want = buf.len().min(self.allowance);
+        let n = (&self.stream).read(&mut buf[..want])?;
+        self.allowance -= n;
+        self.read += n as u64;
+        if 0 < n && n < want && cfg!(not(windows)) {
             self.drained = true;
         }
         Ok(n)
@@ -715,6 +789,7 @@ impl Write for Socket {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::speech::Speaker;
     use std::net::TcpListener;
 
     /// A connected pair: our end as a non-blocking `Connection`, and the
@@ -801,6 +876,63 @@ mod tests {
             }
         }
         assert!(overflowed, "the outbox grew past its limit");
+    }
+
+    /// Bytes that never make a line (a person's `a` and backspace, sent
+    /// without pause) are read one share per turn, not until the socket
+    /// is empty: the turn ends after [`READ_PER_TURN`] bytes and says there
+    /// is more, and every one of those bytes is noise. Regression test for
+    /// issue 29 (one connection froze the loop for as long as it sent).
+    #[test]
+    fn bytes_that_make_no_line_are_read_one_share_per_turn() {
+        let (mut conn, mut peer) = pair();
+        conn.settle(Speaker::Person);
+        let flood = b"a\x08".repeat(4 * READ_PER_TURN);
+        peer.write_all(&flood).expect("write");
+        let deadline = Instant::now() + Duration::from_secs(1);
+        for turn in 1..=3u64 {
+            conn.begin_turn();
+            loop {
+                conn.readable(Instant::now());
+                assert_eq!(conn.read_line(), Inbound::Pending, "turn {turn}");
+                if conn.has_more() {
+                    break;
+                }
+                // The flood has not all arrived yet.
+                assert!(Instant::now() < deadline, "turn {turn} never filled");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            assert_eq!(conn.socket().read, turn * READ_PER_TURN as u64);
+            assert_eq!(conn.take_noise(), READ_PER_TURN as u64, "turn {turn}");
+        }
+        // A line after the flood is still read.
+        peer.write_all(b"play zed\n").expect("write");
+        let mut lines = Vec::new();
+        while Instant::now() < deadline {
+            conn.begin_turn();
+            conn.readable(Instant::now());
+            if let Inbound::Line(line) = conn.read_line() {
+                lines.push(line.to_owned());
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(lines, ["play zed"]);
+    }
+
+    /// A line costs no noise, whatever its ending; a line still arriving
+    /// is counted once, not again when it is whole.
+    #[test]
+    fn lines_are_not_noise() {
+        let (mut conn, mut peer) = pair();
+        peer.write_all(b"HELLO 1 ann\r\nMO").expect("write");
+        assert_eq!(next(&mut conn), "Line(\"HELLO 1 ann\")");
+        assert_eq!(conn.read_line(), Inbound::Pending);
+        // The two bytes of the next line, not whole yet.
+        assert_eq!(conn.take_noise(), 2);
+        peer.write_all(b"VE 5\n").expect("write");
+        assert_eq!(next(&mut conn), "Line(\"MOVE 5\")");
+        assert_eq!(conn.take_noise(), 0);
     }
 
     /// A browser's request is the first part of its handshake: a shorter

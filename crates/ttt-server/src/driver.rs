@@ -127,6 +127,8 @@ pub struct Server {
     dirty: Vec<Token>,
     /// Sources that had more to read (or accept) than one turn allows.
     again: Vec<Token>,
+    /// The connections read in this turn (kept to reuse its allocation).
+    reads: Vec<Token>,
     /// Connections with a deadline of their own: a stalled write, a linger.
     timed: Vec<Token>,
     accept_paused_until: Option<Instant>,
@@ -199,6 +201,7 @@ impl Server {
             next_token: FIRST_CONN,
             dirty: Vec::new(),
             again: Vec::new(),
+            reads: Vec::new(),
             timed: Vec::new(),
             accept_paused_until: None,
             out_of_fds: false,
@@ -248,7 +251,10 @@ impl Server {
             }
             let now = Instant::now();
             self.lobby.tick(now);
-            let again = std::mem::take(&mut self.again);
+            // Each connection with something to read gets one turn, with
+            // one share of reading, whether its socket just became
+            // readable, still had more from the last turn, or both.
+            let mut reads = std::mem::take(&mut self.reads);
             for event in &events {
                 match event.token() {
                     LISTENER | WEB => self.accept(event.token(), now),
@@ -258,7 +264,7 @@ impl Server {
                             if let Some(conn) = self.conns.get_mut(&token) {
                                 conn.readable(now);
                             }
-                            self.read(token, now);
+                            reads.push(token);
                         }
                         if event.is_writable() {
                             self.dirty.push(token);
@@ -266,12 +272,19 @@ impl Server {
                     }
                 }
             }
-            for token in again {
+            for token in std::mem::take(&mut self.again) {
                 match token {
                     LISTENER | WEB => self.accept(token, now),
-                    token => self.read(token, now),
+                    token => reads.push(token),
                 }
             }
+            reads.sort_unstable();
+            reads.dedup();
+            for &token in &reads {
+                self.read(token, now);
+            }
+            reads.clear();
+            self.reads = reads;
             if self.accept_paused_until.is_some_and(|until| until <= now) {
                 self.accept_paused_until = None;
                 self.accept(LISTENER, now);
@@ -461,7 +474,12 @@ impl Server {
         let machine = conn.machine();
         let peer = conn.peer();
         match conn.read_request() {
-            Requested::Pending => return,
+            Requested::Pending => {
+                if conn.has_more() {
+                    self.again.push(token);
+                }
+                return;
+            }
             Requested::Answered => {
                 self.dirty.push(token);
             }
@@ -475,26 +493,41 @@ impl Server {
         self.requesting.leave(machine, token);
     }
 
-    /// Reads what arrived on a connection and hands each line to the lobby.
+    /// Gives a connection its turn: reads what arrived, within its share,
+    /// hands each line to the lobby, and charges the lobby's conduct
+    /// policy with the bytes that made no line.
     fn read(&mut self, token: Token, now: Instant) {
-        if self
-            .conns
-            .get(&token)
-            .is_some_and(Connection::is_requesting)
-        {
+        let Some(conn) = self.conns.get_mut(&token) else {
+            return;
+        };
+        conn.begin_turn();
+        if conn.is_requesting() {
             // A browser waits for the answer before it sends frames, so
             // there is nothing more to read until the next event.
             return self.read_request(token, now);
         }
-        let Some(conn) = self.conns.get_mut(&token) else {
-            return;
-        };
         if conn.is_lingering() {
             if conn.discard() {
                 self.remove(token);
             }
             return;
         }
+        self.read_lines(token, now);
+        if let Some(conn) = self.conns.get_mut(&token) {
+            let noise = conn.take_noise();
+            if noise > 0 {
+                self.lobby.noise(id(token), noise, now);
+            }
+        }
+    }
+
+    /// Reads lines for the lobby, up to [`LINES_PER_TURN`] and the
+    /// connection's share of bytes; queues the connection for another turn
+    /// if either ran out before the socket did.
+    fn read_lines(&mut self, token: Token, now: Instant) {
+        let Some(conn) = self.conns.get_mut(&token) else {
+            return;
+        };
         let id = id(token);
         for _ in 0..LINES_PER_TURN {
             if !self.lobby.knows(id) {
@@ -502,7 +535,12 @@ impl Server {
             }
             match conn.read_line() {
                 Inbound::Line(line) => self.lobby.line(id, line, now),
-                Inbound::Pending => return,
+                Inbound::Pending => {
+                    if conn.has_more() {
+                        self.again.push(token);
+                    }
+                    return;
+                }
                 Inbound::Broken(broken) => return self.lobby.broken(id, broken, now),
                 Inbound::Closed => {
                     if conn.went_unreachable() {

@@ -448,6 +448,19 @@ impl Lobby {
         self.judge(id, verdict, now);
     }
 
+    /// `bytes` arrived on a connection that made no line (see
+    /// [`Policy::noise`]): charged to its conduct, and cut past the
+    /// allowance.
+    pub fn noise(&mut self, id: ConnId, bytes: u64, now: Instant) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        self.now = now;
+        if let Err(cut) = conn.policy.noise(bytes, now) {
+            self.cut(id, cut, now);
+        }
+    }
+
     /// Counts a verdict against the connection's policy; tells a refusal.
     fn judge(&mut self, id: ConnId, verdict: Result<(), Refused>, now: Instant) {
         let Some(conn) = self.conns.get_mut(&id) else {

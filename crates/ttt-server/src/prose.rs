@@ -451,6 +451,9 @@ impl Prose {
                 "That was {MAX_BLANK_LINES} empty lines in a row, so I am closing the \
                  connection. Goodbye!"
             ),
+            Closing::Abuse(Cut::Noise) => "That was a stream of keys or codes that made no \
+                 line, so I am closing the connection. Goodbye!"
+                .to_owned(),
             Closing::Broken(Broken::TooLong) => {
                 "That line was too long, so I am closing the connection. Goodbye!".to_owned()
             }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use ttt_protocol::{BoardV2, ErrorCode, Limit, ServerMsg, Text, Version, VersionNumber, Watched};
 use ttt_rules::{Farewell, Parting, Refusal, Say};
 
-use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
+use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES, NOISE_BURST, NOISE_PER_SECOND};
 use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell, departure};
 
 /// How a protocol connection is spoken to: its version, and the features
@@ -375,6 +375,10 @@ fn cut_text(cut: Cut) -> String {
     match cut {
         Cut::Refusals => format!("{MAX_STRIKES} refused messages in a row; closing"),
         Cut::BlankLines => format!("{MAX_BLANK_LINES} blank lines in a row; closing"),
+        Cut::Noise => format!(
+            "over {NOISE_BURST} bytes that made no message, faster than {NOISE_PER_SECOND} a \
+             second; closing"
+        ),
     }
 }
 
