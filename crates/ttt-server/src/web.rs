@@ -4,7 +4,8 @@
 //! there gets one of three things: the page (`/`), an upgrade to a
 //! WebSocket (`/ws`), over which the page speaks protocol version 2, one
 //! line per text message; or a refusal (`404` for any other path, `400` for
-//! what is not a well-formed request). Nothing is ever read from disk: the
+//! what is not a well-formed request, `403` for an upgrade asked by a page
+//! from elsewhere: see [`same_origin`]). Nothing is ever read from disk: the
 //! page is compiled into the binary. Reading the bytes and writing the
 //! answer is the connection's business (`connection.rs`); the WebSocket
 //! framing after the upgrade is `tungstenite`'s.
@@ -140,6 +141,11 @@ fn upgrade(headers: &[httparse::Header<'_>]) -> Answer {
     if value("sec-websocket-version") != Some("13") {
         return Answer::Respond(refusal(400, "Bad Request"));
     }
+    if let Some(origin) = value("origin")
+        && !same_origin(origin, value("host"))
+    {
+        return Answer::Respond(refusal(403, "Forbidden"));
+    }
     let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
     Answer::Upgrade(
         format!(
@@ -148,6 +154,53 @@ fn upgrade(headers: &[httparse::Header<'_>]) -> Answer {
         )
         .into_bytes(),
     )
+}
+
+/// Whether a browser's `Origin` is the page's own: the page was loaded
+/// from this very server, by the address the browser now connects to
+/// (`Host`). A browser always says where the page that opens a WebSocket
+/// came from, so any other site a player visits, which could otherwise
+/// open game connections from their browser, is refused (403); a program
+/// sends no `Origin` and is not asked for one.
+///
+/// A site can make its own name point at this server (DNS rebinding),
+/// and then `Origin` and `Host` agree: so the address must also be one a
+/// LAN uses: an IP address, `localhost`, a name of one label (a machine's
+/// name), or a name under `.local`, `.lan`, `.home.arpa` or `.internal`.
+fn same_origin(origin: &str, host: Option<&str>) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let Some(authority) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    authority.eq_ignore_ascii_case(host) && lan_host(host)
+}
+
+/// Whether `host` (a `Host` header: a name or address, maybe a port) is
+/// an address or a name only a LAN would use (see [`same_origin`]).
+fn lan_host(host: &str) -> bool {
+    if host.parse::<std::net::SocketAddr>().is_ok() || host.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    if name.starts_with('[') && name.ends_with(']') {
+        return name[1..name.len() - 1]
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok();
+    }
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || !name.contains('.')
+        || [".local", ".lan", ".home.arpa", ".internal"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }
 
 /// The page, with headers that keep it to itself: no caching of an old
@@ -262,6 +315,50 @@ mod tests {
         // The example in RFC 6455, section 1.3.
         assert!(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
         assert!(text.starts_with("HTTP/1.1 101 "));
+    }
+
+    /// A browser whose page came from elsewhere is refused; the page's
+    /// own, and a program that sends no `Origin`, are not.
+    #[test]
+    fn only_the_pages_own_origin_may_open_the_socket() {
+        let with = |host: &str, origin: &str| {
+            let request = UPGRADE.replace("Host: x\r\n", &format!("Host: {host}\r\n{origin}"));
+            status(&answer(request.as_bytes()))
+        };
+        let upgraded = "HTTP/1.1 101 Switching Protocols";
+        let forbidden = "HTTP/1.1 403 Forbidden";
+        assert_eq!(with("x", ""), upgraded, "a program sends no Origin");
+        for (host, origin) in [
+            ("192.168.1.20:8080", "http://192.168.1.20:8080"),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("[fd00::1]:8080", "http://[fd00::1]:8080"),
+            ("laptop:8080", "http://laptop:8080"),
+            ("Laptop.local:8080", "http://laptop.local:8080"),
+            ("localhost:8080", "http://localhost:8080"),
+            ("10.0.0.2", "https://10.0.0.2"),
+        ] {
+            assert_eq!(
+                with(host, &format!("Origin: {origin}\r\n")),
+                upgraded,
+                "{origin}"
+            );
+        }
+        for (host, origin) in [
+            ("192.168.1.20:8080", "http://evil.example"),
+            ("192.168.1.20:8080", "http://192.168.1.20:8081"),
+            ("192.168.1.20:8080", "null"),
+            ("192.168.1.20:8080", "file://"),
+            // DNS rebinding: a site's own name, pointed at this server.
+            ("evil.example:8080", "http://evil.example:8080"),
+        ] {
+            assert_eq!(
+                with(host, &format!("Origin: {origin}\r\n")),
+                forbidden,
+                "{origin}"
+            );
+        }
+        let no_host = UPGRADE.replace("Host: x\r\n", "Origin: http://x\r\n");
+        assert_eq!(status(&answer(no_host.as_bytes())), forbidden);
     }
 
     #[test]

@@ -181,6 +181,30 @@ fn raw_upgraded(port: u16) -> TcpStream {
     stream
 }
 
+/// Any other site a player visits cannot open game connections from
+/// their browser: an upgrade whose `Origin` is not the page's own is
+/// refused with 403, and never reaches the lobby; the page's own is not.
+#[test]
+fn a_page_from_elsewhere_cannot_open_the_socket() {
+    let (_server, port) = web_server();
+    let ask = |origin: &str| {
+        let mut stream = raw(port);
+        write!(
+            stream,
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\n\
+             Upgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        .expect("write");
+        let mut head = [0u8; 32];
+        let n = stream.read(&mut head).unwrap_or(0);
+        String::from_utf8_lossy(&head[..n]).into_owned()
+    };
+    assert!(ask("http://evil.example").starts_with("HTTP/1.1 403 Forbidden"));
+    assert!(ask(&format!("http://127.0.0.1:{}", port ^ 1)).starts_with("HTTP/1.1 403 "));
+    assert!(ask(&format!("http://127.0.0.1:{port}")).starts_with("HTTP/1.1 101 "));
+}
+
 #[test]
 fn an_unmasked_frame_ends_the_connection() {
     let (_server, port) = web_server();
