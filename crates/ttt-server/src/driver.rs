@@ -48,7 +48,7 @@ use crate::connection::{Connection, Flushed, Inbound, Liveness, Requested, WebLi
 use crate::descriptors;
 use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
-use crate::machine::{Crowd, Machine};
+use crate::machine::{Arrivals, Crowd, Machine};
 use crate::pressure::{Bites, Pressure};
 use crate::web;
 
@@ -111,8 +111,12 @@ pub struct Server {
     /// The web port, if served; `None` once stopping.
     web: Option<TcpListener>,
     /// Browsers' connections still sending their HTTP request, by
-    /// machine: not in the lobby yet, so capped here.
+    /// machine: not in the lobby yet, so capped here, by the rule the
+    /// lobby makes room among greeting connections with.
     requesting: Crowd<Token>,
+    /// How often each machine has connected to the web port lately: who
+    /// makes room first among machines holding equally many requests.
+    web_arrivals: Arrivals,
     conns: HashMap<Token, Connection>,
     lobby: Lobby,
     write_timeout: Duration,
@@ -178,6 +182,7 @@ impl Server {
             listener: Some(listener),
             web: None,
             requesting: Crowd::new(),
+            web_arrivals: Arrivals::new(Instant::now()),
             conns: HashMap::new(),
             lobby: Lobby::new(LobbySettings {
                 handshake_timeout: settings.handshake_timeout,
@@ -437,7 +442,7 @@ impl Server {
             self.conns
                 .insert(token, Connection::web(stream, peer, now, self.web_limits));
             self.timed.push(token);
-            self.request_room(Machine::of(peer.ip()), token);
+            self.request_room(Machine::of(peer.ip()), token, now);
             return;
         }
         self.conns.insert(token, Connection::new(stream, peer));
@@ -445,9 +450,13 @@ impl Server {
     }
 
     /// Counts a browser's connection that has yet to send its request;
-    /// past the caps, closes the oldest of its machine, or of the machine
-    /// holding the most.
-    fn request_room(&mut self, machine: Machine, token: Token) {
+    /// past the caps, closes the oldest of its machine, or else as the
+    /// game port makes room among greeting connections: the oldest of the
+    /// machine holding the most, between equals the one that connected
+    /// most often lately ([`Crowd::to_evict_by`]), so that a stream from
+    /// many addresses pushes out its own, not the honest.
+    fn request_room(&mut self, machine: Machine, token: Token, now: Instant) {
+        self.web_arrivals.arrived(machine, now);
         self.requesting.join(machine, token);
         if self.requesting.count(machine) > web::MAX_REQUESTING_PER_MACHINE
             && let Some(oldest) = self.requesting.oldest_of(machine)
@@ -456,7 +465,9 @@ impl Server {
             self.remove(oldest);
         }
         while self.requesting.len() > web::MAX_REQUESTING {
-            let Some((_, victim)) = self.requesting.to_evict() else {
+            let arrivals = &self.web_arrivals;
+            let busy = |m: Machine| arrivals.recent(m, now);
+            let Some((_, victim)) = self.requesting.to_evict_by(busy) else {
                 break;
             };
             self.bites.evicted += 1;

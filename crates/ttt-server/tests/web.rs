@@ -268,6 +268,47 @@ fn unfinished_requests_from_one_machine_are_capped() {
     drop(others);
 }
 
+/// The web port makes room as the game port does: a stream of silent
+/// connections from a hundred addresses, each connecting again and again,
+/// pushes out its own unfinished requests, not an honest browser's among
+/// them (issue 29: the oldest request in all was closed, whoever's).
+#[test]
+fn a_stream_from_many_addresses_pushes_out_its_own_requests() {
+    let (_server, port) = web_server();
+    let flood_round = |flood: &mut Vec<TcpStream>| {
+        for last in 1..=100u8 {
+            let ip = std::net::Ipv4Addr::new(127, 0, 3, last);
+            if let Ok(stream) = ttt_test_support::connect_from(ip, port) {
+                flood.push(stream);
+            }
+        }
+    };
+    let mut flood = Vec::new();
+    flood_round(&mut flood);
+    let mut honest = ttt_test_support::connect_from(std::net::Ipv4Addr::new(127, 0, 2, 1), port)
+        .expect("connect");
+    honest.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+    honest
+        .write_all(b"GET /ws HTTP/1.1\r\nHost: x\r\n")
+        .expect("write");
+    std::thread::sleep(Duration::from_millis(50));
+    flood_round(&mut flood);
+    flood_round(&mut flood);
+    // Every flood connection has been accepted meanwhile.
+    std::thread::sleep(Duration::from_millis(200));
+    honest
+        .write_all(
+            b"Upgrade: websocket\r\nConnection: Upgrade\r\n\
+              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        )
+        .expect("write");
+    let mut head = [0u8; 32];
+    let n = honest.read(&mut head).unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 101 "), "{head:?}");
+    drop(flood);
+}
+
 /// `payload` (under 126 bytes) as one masked text frame, as a browser
 /// sends one, whether or not it is UTF-8.
 fn masked_text(payload: &[u8]) -> Vec<u8> {
