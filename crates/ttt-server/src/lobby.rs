@@ -79,21 +79,25 @@ pub const MAX_WATCHERS: usize = 32;
 
 /// Tries to come back (`RESUME`, or a person's name and code) that failed,
 /// allowed per machine within [`TRIES_WINDOW`]; beyond, every try from
-/// that machine is refused unchecked until the window moves on.
+/// that machine is refused unchecked until the window moves on. Other
+/// machines' failures never count against a machine: whoever holds the
+/// real token or code gets the seat back whatever others try.
 pub const TRIES_PER_MACHINE: usize = 5;
 
-/// Failed tries to come back allowed from all machines within
-/// [`TRIES_WINDOW`].
-pub const TRIES_IN_ALL: usize = 60;
+/// Failed tries remembered at once, from all machines: a bound on memory,
+/// not a limit on anyone (past it the oldest is forgotten).
+pub const TRIES_KEPT: usize = 4096;
 
 /// The window the failed tries are counted in.
 pub const TRIES_WINDOW: Duration = Duration::from_secs(60);
 
-/// Wrong codes given for one person's held place before the code is
-/// void (the place is still held until the grace ends). With 32^6 codes,
-/// the chance that someone else comes back in their place is at most
-/// this many in a billion.
-pub const CODE_TRIES: u32 = 10;
+/// Wrong codes for one person's held place, from machines other than the
+/// one that person was on, within [`TRIES_WINDOW`]; beyond, codes for that
+/// name are checked only from that machine until the window moves on. So
+/// many machines together guess no more than one: with 32^6 codes, at
+/// most this many (plus [`TRIES_PER_MACHINE`] from their own machine) in a
+/// billion a minute (docs/RELIABILITY.md has the arithmetic).
+pub const CODE_TRIES: usize = 10;
 
 /// The prefix of the computer opponent's names (`computer-perfect`): kept
 /// for it, so that nobody can pass for it.
@@ -208,11 +212,27 @@ struct Conn {
     away: Option<Instant>,
 }
 
-/// A player's way back, and how often it was guessed wrong.
+/// A player's way back, and when it was lately guessed wrong from
+/// another machine (at most [`CODE_TRIES`], within [`TRIES_WINDOW`]).
 #[derive(Debug, Clone)]
 struct Comeback {
     secret: Secret,
-    wrong: u32,
+    wrong: VecDeque<Instant>,
+}
+
+impl Comeback {
+    /// Whether others have guessed this code wrong [`CODE_TRIES`] times
+    /// within the window; forgets older guesses.
+    fn guessed_out(&mut self, now: Instant) -> bool {
+        while self
+            .wrong
+            .front()
+            .is_some_and(|&at| at + TRIES_WINDOW <= now)
+        {
+            self.wrong.pop_front();
+        }
+        self.wrong.len() >= CODE_TRIES
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1037,13 +1057,14 @@ impl Lobby {
         };
         conn.comeback = Some(Comeback {
             secret: secret.clone(),
-            wrong: 0,
+            wrong: VecDeque::new(),
         });
         self.tell(id, Tell::Comeback { secret, grace });
     }
 
-    /// Whether this machine (or everyone together) has failed to come back
-    /// too often lately; forgets tries older than the window.
+    /// Whether this machine has failed to come back too often lately
+    /// (others' failures do not count); forgets tries older than the
+    /// window.
     fn too_many_tries(&mut self, machine: Machine, now: Instant) -> bool {
         while self
             .failed_tries
@@ -1057,7 +1078,15 @@ impl Lobby {
             .iter()
             .filter(|(_, m)| *m == machine)
             .count();
-        theirs >= TRIES_PER_MACHINE || self.failed_tries.len() >= TRIES_IN_ALL
+        theirs >= TRIES_PER_MACHINE
+    }
+
+    /// Remembers a failed try from `machine`, within [`TRIES_KEPT`].
+    fn failed_try(&mut self, machine: Machine, now: Instant) {
+        if self.failed_tries.len() >= TRIES_KEPT {
+            self.failed_tries.pop_front();
+        }
+        self.failed_tries.push_back((now, machine));
     }
 
     /// `RESUME <token>`: the player the token was given to, back on
@@ -1080,16 +1109,18 @@ impl Lobby {
                 Ok(())
             }
             _ => {
-                self.failed_tries.push_back((now, machine));
+                self.failed_try(machine, now);
                 log::info!("{}: RESUME with a token that holds nothing", self.peer(id));
                 Err(Refused::NoSuchSeat)
             }
         }
     }
 
-    /// `play <name> <code>`: a person back, on connection `id`. Each wrong
-    /// code counts against the place it was tried for, which is no longer
-    /// resumable after [`CODE_TRIES`].
+    /// `play <name> <code>`: a person back, on connection `id`. A wrong
+    /// code from a machine other than the one the person was on counts
+    /// against the place it was tried for: past [`CODE_TRIES`] in the
+    /// window, codes for it are checked only from the person's own
+    /// machine. The place itself is never voided by others' guesses.
     fn come_back_as(
         &mut self,
         id: ConnId,
@@ -1103,30 +1134,45 @@ impl Lobby {
         if self.too_many_tries(machine, now) {
             return Err(Refused::TooManyTries);
         }
-        let held = self.conns.iter().find_map(|(&held, c)| match &c.comeback {
-            Some(Comeback {
-                secret: Secret::Code { name: n, code: k },
-                ..
-            }) if n == name => Some((held, k.matches(code))),
-            _ => None,
+        let held = self.conns.iter_mut().find_map(|(&held, c)| {
+            let comeback = c.comeback.as_mut().filter(|_| held != id)?;
+            let Secret::Code { name: n, code: k } = &comeback.secret else {
+                return None;
+            };
+            if n != name {
+                return None;
+            }
+            let right = k.matches(code);
+            let own = Machine::of(c.peer.ip()) == machine;
+            if !own && comeback.guessed_out(now) {
+                return Some((held, Err(())));
+            }
+            Some((held, Ok(right)))
         });
         match held {
-            Some((held, true)) if held != id => {
+            Some((held, Ok(true))) => {
                 self.resume(id, held, now);
                 Ok(())
             }
-            other => {
-                self.failed_tries.push_back((now, machine));
-                if let Some((held, _)) = other
-                    && let Some(conn) = self.conns.get_mut(&held)
+            Some((_, Err(()))) => {
+                log::warn!(
+                    "{}: codes for {name} guessed out; not checked",
+                    self.peer(id)
+                );
+                Err(Refused::TooManyTries)
+            }
+            Some((held, Ok(false))) => {
+                self.failed_try(machine, now);
+                if let Some(conn) = self.conns.get_mut(&held)
+                    && Machine::of(conn.peer.ip()) != machine
                     && let Some(comeback) = &mut conn.comeback
                 {
-                    comeback.wrong += 1;
-                    if comeback.wrong >= CODE_TRIES {
-                        log::warn!("{}: too many wrong codes; {name}'s code is void", conn.peer);
-                        conn.comeback = None;
-                    }
+                    comeback.wrong.push_back(now);
                 }
+                Err(Refused::NoSuchSeat)
+            }
+            None => {
+                self.failed_try(machine, now);
                 Err(Refused::NoSuchSeat)
             }
         }

@@ -2006,6 +2006,43 @@ fn tries_to_come_back_are_bounded() {
     assert!(h.told(back).iter().any(|l| l == "START O ann 120"));
 }
 
+/// Many machines failing together lock nobody out: after 65 wrong tokens
+/// from 13 machines, the holder of the real one, from a machine of its
+/// own, gets the seat back at once (issue 29: they were refused for
+/// longer than the grace, and the seat was lost).
+#[test]
+fn others_failing_never_keeps_the_real_holder_out() {
+    let mut h = Harness::with_grace();
+    let (_, (bob, bob_token)) = seated_with_tokens(&mut h);
+    h.lobby.closed(bob, h.now);
+    h.out();
+    for machine in 1..=13 {
+        let guesser = h.connect_from(&format!("10.6.6.{machine}"));
+        for _ in 0..TRIES_PER_MACHINE {
+            h.send(guesser, &format!("RESUME {}", "0".repeat(32)));
+        }
+    }
+    let refused = h.out().iter().filter(|l| l.contains("ERR TOKEN")).count();
+    assert_eq!(refused, 65);
+    let back = h.connect_from("10.7.7.7");
+    h.send(back, &format!("RESUME {bob_token}"));
+    assert!(h.told(back).iter().any(|l| l == "START O ann 120"));
+}
+
+/// The failed tries remembered are bounded, however many machines try.
+#[test]
+fn failed_tries_are_remembered_within_a_bound() {
+    let mut h = Harness::with_grace();
+    for machine in 0..(TRIES_KEPT as u32 + 100) {
+        let ip = std::net::Ipv4Addr::from(0x0a00_0000 + machine);
+        let guesser = h.connect_from(&ip.to_string());
+        h.send(guesser, &format!("RESUME {}", "0".repeat(32)));
+        h.lobby.closed(guesser, h.now);
+        h.out();
+    }
+    assert_eq!(h.lobby.failed_tries.len(), TRIES_KEPT);
+}
+
 /// A queued player who dropped keeps the place and is passed over while
 /// away; v1 players are never held.
 #[test]
@@ -2038,42 +2075,69 @@ fn an_away_place_is_kept_and_passed_over() {
 }
 
 /// A person is shown a code; a wrong one counts, the right one brings
-/// them back; too many wrong ones void it.
+/// them back. Wrong codes from other machines cannot void it (issue 29:
+/// 12 wrong codes from 3 addresses voided carol's): past [`CODE_TRIES`],
+/// codes for that name from other machines are not even checked, while
+/// the person's own machine still gets in with the right one.
 #[test]
 fn a_person_comes_back_with_a_code() {
     let mut h = Harness::with_grace();
     let ann = h.join("ann");
-    let bob = h.connect();
+    let bob = h.connect_from("10.2.2.2");
     h.send(bob, "play bob");
-    let told = h.told(bob).join(" ");
-    let code = told
-        .split("   play bob ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("a code")
-        .to_owned();
+    let code_of = |told: &[String]| {
+        told.join(" ")
+            .split("   play bob ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("a code")
+            .to_owned()
+    };
+    let code = code_of(&h.told(bob));
     assert_eq!(code.len(), 6);
     h.out();
     h.lobby.closed(bob, h.now);
     h.out();
-    let back = h.connect();
+    let back = h.connect_from("10.2.2.2");
     h.out();
     let wrong = if code == "AAAAAA" { "BBBBBB" } else { "AAAAAA" };
     h.send(back, &format!("play bob {wrong}"));
     assert!(h.told(back)[0].starts_with("That name and code hold no place here"));
     h.send(back, &format!("play bob {}", code.to_lowercase()));
-    let told = h.told(back).join("\n");
+    let told = h.told(back);
+    let code = code_of(&told);
+    let told = told.join("\n");
     assert!(told.starts_with("You are back."), "{told}");
     assert!(told.contains("Game on against ann"), "{told}");
     let _ = ann;
-    // Another drop; ten wrong codes void the new one.
+    // Another drop; ten wrong codes from other machines, then codes from
+    // others are refused unchecked, even the right one.
     h.lobby.closed(back, h.now);
     h.out();
-    for i in 0..CODE_TRIES {
-        let guess = h.connect_from(&format!("10.1.1.{}", i + 1));
+    let wrong = if code == "AAAAAA" { "BBBBBB" } else { "AAAAAA" };
+    for i in 0..CODE_TRIES + 2 {
+        let guess = h.connect_from(&format!("10.1.1.{}", i % 3 + 1));
         h.send(guess, &format!("play bob {wrong}"));
+        h.lobby.closed(guess, h.now);
     }
     h.out();
-    let conn = h.lobby.conns.get(&back).expect("still held");
-    assert!(conn.comeback.is_none());
+    let stranger = h.connect_from("10.9.9.9");
+    h.out();
+    h.send(stranger, &format!("play bob {code}"));
+    let told = h.told(stranger);
+    assert!(told[0].starts_with("Too many tries"), "{told:?}");
+    // From bob's own machine, the right code still brings bob back.
+    let home = h.connect_from("10.2.2.2");
+    h.out();
+    h.send(home, &format!("play bob {code}"));
+    let told = h.told(home).join("\n");
+    assert!(told.starts_with("You are back."), "{told}");
+    // And once the window has passed, so has the limit.
+    h.lobby.closed(home, h.now);
+    h.out();
+    h.now += TRIES_WINDOW;
+    let later = h.connect_from("10.9.9.9");
+    h.out();
+    h.send(later, &format!("play bob {wrong}"));
+    assert!(h.told(later)[0].starts_with("That name and code hold no place here"));
 }
