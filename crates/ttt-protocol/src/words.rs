@@ -21,39 +21,72 @@ use crate::outcome::{Ending, Forfeit, Outcome, Score};
 pub const WIDTH: usize = 80;
 
 /// `text` broken into lines of at most `width` columns, at spaces (a word
-/// longer than the width is cut). Columns are counted in characters.
+/// longer than the width is cut). Columns are counted as a terminal
+/// shows them: a wide (CJK) letter takes two, a combining mark none.
 ///
 /// ```
 /// use ttt_protocol::words::wrap;
 /// assert_eq!(wrap("one two three", 8), ["one two", "three"]);
+/// assert_eq!(wrap("名前名前 two", 8), ["名前名前", "two"]);
 /// ```
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in units(text) {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
+    let mut used = 0;
+    for unit in units(text) {
+        let mut word = unit.as_str();
+        while columns(word) > width {
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                used = 0;
             }
-            let rest = word.split_off(width);
-            lines.push(word.into_iter().collect());
+            let (head, rest) = split_at_column(word, width);
+            lines.push(head.to_owned());
             word = rest;
         }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.len();
-        if needed > width && !line.is_empty() {
+        let cols = columns(word);
+        if !line.is_empty() && used + 1 + cols > width {
             lines.push(std::mem::take(&mut line));
+            used = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            used += 1;
         }
-        line.extend(word);
+        line.push_str(word);
+        used += cols;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
     lines
+}
+
+/// The columns `text` takes on a terminal.
+///
+/// ```
+/// use ttt_protocol::words::columns;
+/// assert_eq!(columns("ann"), 3);
+/// assert_eq!(columns("名前"), 4);
+/// assert_eq!(columns("Zoe\u{308}"), 3);
+/// ```
+pub fn columns(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `word` split after at most `width` columns (at least one character,
+/// so that a character wider than the width still moves on).
+fn split_at_column(word: &str, width: usize) -> (&str, &str) {
+    let mut used = 0;
+    for (at, c) in word.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && at > 0 {
+            return word.split_at(at);
+        }
+        used += w;
+    }
+    (word, "")
 }
 
 /// The words of `text`, a number kept with its unit (`120 s`), so that a
@@ -609,6 +642,25 @@ mod tests {
         for line in wrap(&long, WIDTH) {
             assert!(line.chars().count() <= WIDTH, "{line}");
         }
+    }
+
+    /// Columns, not characters: a name of 24 wide letters is 48 columns,
+    /// and a line with it still fits 80 (issue 29: it made 128).
+    #[test]
+    fn wrapping_counts_terminal_columns() {
+        let wide = "名".repeat(24);
+        assert_eq!(columns(&wide), 48);
+        let long = start(Mark::O, &wide, Some(Duration::from_secs(86_400)));
+        let lines = wrap(&format!("{long} {long}"), WIDTH);
+        assert!(lines.len() > 2, "{lines:?}");
+        for line in &lines {
+            assert!(columns(line) <= WIDTH, "{} columns: {line}", columns(line));
+        }
+        // A word wider than the line is cut between letters, never inside one.
+        assert_eq!(wrap("名前名前名", 4), ["名前", "名前", "名"]);
+        assert_eq!(wrap("名", 1), ["名"]);
+        // Combining marks take no column.
+        assert_eq!(wrap("Zoe\u{308} Zoe\u{308}", 7), ["Zoe\u{308} Zoe\u{308}"]);
     }
 
     #[test]

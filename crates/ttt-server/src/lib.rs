@@ -13,7 +13,10 @@
 //! - `computer`: the computer opponent in its seat, hearing the table and
 //!   answering after a pause (its moves are `ttt_rules::Engine`'s);
 //! - `policy`: how much a connection may get wrong before it is cut off,
-//!   one policy from accept to close;
+//!   one policy from accept to close (refusals, blank lines, and noise:
+//!   bytes that make no line);
+//! - `names`: what a name looks like: look-alikes are one name, nobody
+//!   passes for the computer, letters of one script;
 //! - `tell`: what to tell a connection, as plain data (the one
 //!   vocabulary); `wire` spells it as protocol lines (versions 1 and 2,
 //!   where version 1 never sees a field of version 2), `prose` as sentences
@@ -34,6 +37,7 @@ mod driver;
 mod listener;
 mod lobby;
 mod machine;
+mod names;
 mod policy;
 mod pressure;
 mod prose;

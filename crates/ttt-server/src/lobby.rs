@@ -49,6 +49,7 @@ use ttt_rules::{Event, Farewell, Gone, Phase, Refusal, Said, Say, Seat, Table, T
 
 use crate::computer::{Computer, ComputerSettings};
 use crate::machine::{Arrivals, Crowd, Machine};
+use crate::names;
 use crate::policy::{Cut, Policy};
 use crate::speech::Speaker;
 use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
@@ -98,10 +99,6 @@ pub const TRIES_WINDOW: Duration = Duration::from_secs(60);
 /// most this many (plus [`TRIES_PER_MACHINE`] from their own machine) in a
 /// billion a minute (docs/RELIABILITY.md has the arithmetic).
 pub const CODE_TRIES: usize = 10;
-
-/// The prefix of the computer opponent's names (`computer-perfect`): kept
-/// for it, so that nobody can pass for it.
-pub const COMPUTER_PREFIX: &str = "computer-";
 
 /// Identifies a connection for as long as the server runs; never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -820,6 +817,9 @@ impl Lobby {
                 }
             },
             (Stage::Greeting, ClientMsg::Play { name, code: None }) => {
+                // Only a person types `play`: a refused name is said in a
+                // sentence too.
+                self.out.push(Out::Speak(id, Speaker::Person));
                 reserved(&name)?;
                 self.hello(id, name, Speaker::Person, &[], now);
                 Ok(())
@@ -1863,16 +1863,18 @@ impl Lobby {
         }
     }
 
-    /// `name`, or if a player already waiting or playing has it, `name-2`
-    /// (`-3`, ...), so two players named alike can be told apart.
+    /// `name`, or if a player already waiting or playing has it or one
+    /// that looks like it ([`names::look`]), `name-2` (`-3`, ...), so that
+    /// two players named alike can be told apart.
     fn distinct(&self, name: Name) -> Name {
         let taken = |candidate: &Name| {
-            self.queue.iter().any(|(_, n)| n == candidate)
-                || self.table.as_ref().is_some_and(|s| {
-                    Seat::BOTH
-                        .into_iter()
-                        .any(|seat| s.table.name(seat) == candidate)
-                })
+            let look = names::look(candidate.as_str());
+            let alike = |n: &Name| names::look(n.as_str()) == look;
+            self.queue.iter().any(|(_, n)| alike(n))
+                || self
+                    .table
+                    .as_ref()
+                    .is_some_and(|s| Seat::BOTH.into_iter().any(|seat| alike(s.table.name(seat))))
         };
         if !taken(&name) {
             return name;
@@ -1972,11 +1974,14 @@ fn is_help(word: &str) -> bool {
     word.eq_ignore_ascii_case("help") || word == "?"
 }
 
-/// Names starting `computer-` are the computer opponent's.
+/// Whether a player may take `name`: nobody's may look like the computer
+/// opponent's (`computer-…`), and its letters are of one script (see
+/// [`names`]).
 fn reserved(name: &Name) -> Result<(), Refused> {
-    let lower = name.as_str().to_lowercase();
-    if lower.starts_with(COMPUTER_PREFIX) {
+    if names::passes_for_computer(name.as_str()) {
         Err(Refused::ReservedName(name.clone()))
+    } else if !names::one_script(name.as_str()) {
+        Err(Refused::MixedScripts(name.clone()))
     } else {
         Ok(())
     }

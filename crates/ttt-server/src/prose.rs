@@ -334,6 +334,10 @@ impl Prose {
             Refused::NoComputer => {
                 "This server has no computer opponent; wait for a person to join.".to_owned()
             }
+            Refused::MixedScripts(name) => format!(
+                "The name {name} mixes letters of different alphabets, or letters that only \
+                 look like others; pick a name in one alphabet: play <your-name>."
+            ),
             Refused::ReservedName(name) => format!(
                 "The name {name} is kept for the server's computer; pick another: \
                  play <your-name>."

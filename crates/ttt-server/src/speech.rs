@@ -196,6 +196,7 @@ mod tests {
                     Refused::Table(_) => "table",
                     Refused::NoComputer => "no computer",
                     Refused::ReservedName(_) => "reserved name",
+                    Refused::MixedScripts(_) => "mixed scripts",
                     Refused::NothingAsked => "nothing asked",
                     Refused::Typed => "typed",
                     Refused::NoSuchSeat => "no such seat",
@@ -254,7 +255,11 @@ mod tests {
     /// One of every kind of tell, with the longest names and numbers
     /// where they matter.
     fn every_tell() -> Vec<Tell> {
-        let long = name(&"n".repeat(Name::MAX_CHARS));
+        every_tell_with(name(&"n".repeat(Name::MAX_CHARS)))
+    }
+
+    /// As [`every_tell`], with `long` for every name.
+    fn every_tell_with(long: Name) -> Vec<Tell> {
         let limit = Some(Duration::from_secs(86_400));
         let machine = Machine::of("ffff:ffff:ffff:ffff::1".parse().expect("ip"));
         let board = "XO.XO.X..".parse().expect("board");
@@ -393,6 +398,7 @@ mod tests {
             }),
             Refused::NoComputer,
             Refused::ReservedName(long.clone()),
+            Refused::MixedScripts(long.clone()),
             Refused::NothingAsked,
             Refused::Typed,
             Refused::NoSuchSeat,
@@ -438,12 +444,13 @@ mod tests {
     #[test]
     fn the_sample_has_every_kind_of_tell() {
         let kinds: BTreeSet<String> = every_tell().iter().map(kind).collect();
-        assert_eq!(kinds.len(), 60, "{kinds:#?}");
+        assert_eq!(kinds.len(), 61, "{kinds:#?}");
     }
 
     /// Every kind of tell through every dialect: a protocol line that fits
     /// and parses back, never a version 2 word for version 1; and for a
-    /// person, plain lines of at most 80 columns with no control byte.
+    /// person, plain lines of at most 80 columns with no control byte,
+    /// names of the widest letters included (24 CJK letters: 48 columns).
     #[test]
     fn every_tell_through_every_dialect() {
         let dialects = || {
@@ -465,7 +472,8 @@ mod tests {
                 ("person", person),
             ]
         };
-        for tell in every_tell() {
+        let wide = name(&"名".repeat(Name::MAX_CHARS));
+        for tell in every_tell().into_iter().chain(every_tell_with(wide)) {
             for (label, mut dialect) in dialects() {
                 let spoken = dialect.speak(&tell);
                 match spoken {
@@ -489,9 +497,9 @@ mod tests {
                         assert!(text.ends_with("\r\n"), "{label}: {text:?}");
                         for line in text.split("\r\n") {
                             assert!(
-                                line.chars().count() <= words::WIDTH,
+                                words::columns(line) <= words::WIDTH,
                                 "{label}: {} columns: {line}",
-                                line.chars().count()
+                                words::columns(line)
                             );
                             assert!(
                                 !line.chars().any(char::is_control),

@@ -189,8 +189,12 @@ pub enum Refused {
     Table(Refusal),
     /// `COMPUTER` on a server without a computer opponent.
     NoComputer,
-    /// A name the server keeps for its computer opponent.
+    /// A name the server keeps for its computer opponent, or one that
+    /// looks like it.
     ReservedName(Name),
+    /// A name whose letters are of two scripts, or look-alike forms of
+    /// letters (`аnn` with a Cyrillic `а`, fullwidth letters).
+    MixedScripts(Name),
     /// An answer (`YES`, `NO`) when nothing is asked.
     NothingAsked,
     /// A line from a connection that has not said hello, that is no

@@ -242,6 +242,14 @@ fn refused(refused: &Refused) -> ServerMsg {
             ErrorCode::State,
             "this server has no computer opponent".to_owned(),
         ),
+        Refused::MixedScripts(name) => (
+            ErrorCode::Name,
+            format!(
+                "{:?} mixes letters of different scripts, or look-alike forms of letters; \
+                 use letters of one script",
+                name.as_str()
+            ),
+        ),
         Refused::ReservedName(name) => (
             ErrorCode::Name,
             format!(

@@ -2141,3 +2141,58 @@ fn a_person_comes_back_with_a_code() {
     h.send(later, &format!("play bob {wrong}"));
     assert!(h.told(later)[0].starts_with("That name and code hold no place here"));
 }
+
+/// Names are compared by how they look (issue 29): one that looks like a
+/// name in the line is renamed as a duplicate is, none that looks like the
+/// computer's is given to a person, and letters of two alphabets in one
+/// name are refused.
+#[test]
+fn names_that_look_alike_are_one_name() {
+    let mut h = Harness::new();
+    let ann = h.join("ann");
+    h.out();
+    let greek = h.connect();
+    h.out();
+    h.send(greek, "HELLO 2 ΑΝΝ");
+    assert_eq!(h.told(greek)[0], "HELLO 2 ΑΝΝ-2");
+    let capital = h.connect();
+    h.out();
+    h.send(capital, "HELLO 2 Ann");
+    assert_eq!(h.told(capital)[0], "HELLO 2 Ann-3");
+    for name in [
+        "cοmputer-perfect",
+        "ｃｏｍｐｕｔｅｒ-perfect",
+        "computer_perfect",
+        "Computer.Perfect",
+    ] {
+        let fake = h.connect();
+        h.out();
+        h.send(fake, &format!("HELLO 2 {name}"));
+        let told = h.told(fake);
+        assert!(
+            told[0].starts_with("ERR NAME ") && told[0].contains("computer opponent"),
+            "{name}: {told:?}"
+        );
+    }
+    let cyrillic = h.connect();
+    h.out();
+    h.send(cyrillic, "HELLO 2 аnn");
+    let told = h.told(cyrillic);
+    assert!(
+        told[0].starts_with("ERR NAME ") && told[0].contains("one script"),
+        "{told:?}"
+    );
+    // A person is told in a sentence, and may try again.
+    let person = h.connect();
+    h.out();
+    h.send(person, "play аnn");
+    let told = h.told(person).join(" ");
+    assert!(
+        told.contains("mixes letters of different alphabets"),
+        "{told}"
+    );
+    h.send(person, "play анна");
+    let told = h.told(person).join(" ");
+    assert!(told.starts_with("Hi анна!"), "{told}");
+    let _ = ann;
+}
