@@ -11,6 +11,7 @@
 //! - [`Terminal`] (Unix): a program in a real pseudo-terminal of a given
 //!   size, its output turned into a screen by a terminal emulator;
 //! - [`kill_client_sockets`]: a connection cut under a running program;
+//! - [`noise`]: floods of bytes that make no line, in every shape;
 //! - [`wait_until`], [`random_bytes`], [`play`].
 //!
 //! Every wait is bounded: a missing line fails the test after
@@ -18,6 +19,7 @@
 
 mod binaries;
 pub mod browser;
+pub mod noise;
 mod peer;
 pub mod proc;
 mod server;

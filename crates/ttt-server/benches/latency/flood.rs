@@ -6,7 +6,9 @@
 //!   it can ([`Flooder`]) and closes each one [`HOLD`] later, for
 //!   [`STREAM_SPAN`], from one address or from 200; meanwhile honest pairs
 //!   try to play, one pair every [`PAIR_EVERY`], each player from an
-//!   address of its own;
+//!   address of its own. On the game port, or on the web port (`--web`):
+//!   there the silent connections never send their HTTP request, and the
+//!   honest pairs are browsers (a WebSocket upgrade, then `HELLO 2`);
 //! - **a static flood**: [`STATIC_FLOOD`] silent connections opened and
 //!   held, then two players (the time from the second `HELLO` to `START`),
 //!   or two players queued behind a game (the time from its last move to
@@ -133,9 +135,16 @@ impl Stream {
 /// `pace` connections a second (`None`: as fast as the attacker can),
 /// against a server under [`FD_LIMIT`] open files, while honest pairs try
 /// to play.
-pub fn stream(sources: &[Ipv4Addr], pace: Option<f64>) -> io::Result<Stream> {
-    let server = Server::start_with_fd_limit(FD_LIMIT, &[]);
-    let port = server.port;
+pub fn stream(sources: &[Ipv4Addr], pace: Option<f64>, web: bool) -> io::Result<Stream> {
+    let server = if web {
+        Server::start_with_fd_limit(FD_LIMIT, &["--web", "0"])
+    } else {
+        Server::start_with_fd_limit(FD_LIMIT, &[])
+    };
+    let port = match server.web_port {
+        Some(web_port) if web => web_port,
+        _ => server.port,
+    };
     let pid = server.pid();
     let done = AtomicBool::new(false);
     let peak = AtomicUsize::new(0);
@@ -150,7 +159,12 @@ pub fn stream(sources: &[Ipv4Addr], pace: Option<f64>) -> io::Result<Stream> {
         thread::sleep(Duration::from_millis(200));
         while begin.elapsed() + PAIR_LIMIT < STREAM_SPAN && pairs < 1_000 {
             let next = Instant::now() + PAIR_EVERY;
-            if let Some(took) = honest_pair(port, pairs) {
+            let took = if web {
+                honest_browsers(port, pairs)
+            } else {
+                honest_pair(port, pairs)
+            };
+            if let Some(took) = took {
                 started.push(took);
             }
             pairs += 1;
@@ -403,6 +417,66 @@ fn honest_pair(port: u16, n: usize) -> Option<Duration> {
             (took <= PAIR_LIMIT).then_some(took)
         }
         Err(_) => None,
+    }
+}
+
+/// As [`honest_pair`], as two browsers on the web port: each upgrades to
+/// a WebSocket and says `HELLO 2`; the time from the first's `connect` to
+/// both `START`s.
+fn honest_browsers(port: u16, n: usize) -> Option<Duration> {
+    let host = |net: u8| Ipv4Addr::new(127, net, (n / 250 % 250) as u8, 1 + (n % 250) as u8);
+    let begin = Instant::now();
+    let join = |ip: Ipv4Addr, name: &str| -> io::Result<Browser> {
+        let stream = connect_honest(ip, port)?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(PAIR_LIMIT))?;
+        let url = format!("ws://127.0.0.1:{port}/ws");
+        let (ws, _) = tungstenite::client(url, stream).map_err(io::Error::other)?;
+        let mut browser = Browser(ws);
+        browser.until("WELCOME")?;
+        browser.send(&format!("HELLO 2 {name}"))?;
+        Ok(browser)
+    };
+    let run = || -> io::Result<(Browser, Browser)> {
+        let mut ann = join(host(1), &format!("ann{n}"))?;
+        ann.until("WAIT")?;
+        let mut bob = join(host(2), &format!("bob{n}"))?;
+        bob.until("START")?;
+        ann.until("START")?;
+        Ok((ann, bob))
+    };
+    let result = run();
+    let took = begin.elapsed();
+    match result {
+        Ok((mut ann, mut bob)) => {
+            let _ = ann.send("QUIT");
+            let _ = bob.send("QUIT");
+            let _ = bob.until("BYE");
+            (took <= PAIR_LIMIT).then_some(took)
+        }
+        Err(_) => None,
+    }
+}
+
+/// An honest browser's WebSocket, one line per text message.
+struct Browser(tungstenite::WebSocket<TcpStream>);
+
+impl Browser {
+    fn send(&mut self, line: &str) -> io::Result<()> {
+        self.0
+            .send(tungstenite::Message::text(line))
+            .map_err(io::Error::other)
+    }
+
+    /// Reads until a message that starts with `prefix`.
+    fn until(&mut self, prefix: &str) -> io::Result<()> {
+        loop {
+            if let tungstenite::Message::Text(text) = self.0.read().map_err(io::Error::other)?
+                && text.as_str().starts_with(prefix)
+            {
+                return Ok(());
+            }
+        }
     }
 }
 

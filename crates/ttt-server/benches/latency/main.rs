@@ -9,6 +9,7 @@
 //! TTT_BENCH_ROLE=floods cargo bench -p ttt-server  # the floods alone
 //! TTT_BENCH_ROLE=watchers cargo bench -p ttt-server  # what spectators cost
 //! TTT_BENCH_ROLE=web cargo bench -p ttt-server       # the web port alone
+//! TTT_BENCH_ROLE=starve cargo bench -p ttt-server    # floods of noise, a pair playing
 //! ```
 //!
 //! Everything runs on loopback with ports chosen by the kernel. Figures are
@@ -34,6 +35,7 @@ use ttt_test_support::proc::{context_switches, cpu_ns, fd_count, status_field};
 use ttt_test_support::{Server, connect_from, wait_until};
 
 mod flood;
+mod starve;
 mod watchers;
 mod websocket;
 
@@ -66,6 +68,11 @@ fn main() -> io::Result<()> {
         Ok("floods") => return measure_floods().map(|_| ()),
         Ok("watchers") => return measure_watchers().map(|_| ()),
         Ok("web") => return measure_web().map(|_| ()),
+        Ok("starve") => return measure_starve().map(|_| ()),
+        Ok("starve-pinned") => {
+            println!("{}", starve::measure()?.key_values("starve_pinned_"));
+            return Ok(());
+        }
         Ok("web-pinned") => {
             println!("{}", websocket::measure()?.key_values("web_pinned_"));
             return Ok(());
@@ -109,6 +116,7 @@ fn main() -> io::Result<()> {
     let pinned = measure_pinned()?;
     let watched = measure_watchers()?;
     let web = measure_web()?;
+    let starved = measure_starve()?;
 
     println!("\nThe lobby under attack:");
     let lobby_start = measure_lobby_start()?;
@@ -146,7 +154,7 @@ fn main() -> io::Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     println!(
-        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {} {} {}",
+        "{} {} {} stalls_over_40ms={} server_rss_kib={} idle_cpu_ms={} lobby_start_ms={:.2} queued_start_ms={:.2} flood_cpu_pct={:.2} {} {} {} {} {} {}",
         paced.key_values(""),
         b2b.key_values("b2b_"),
         pinned,
@@ -165,6 +173,7 @@ fn main() -> io::Result<()> {
         engine.key_values(),
         watched,
         web,
+        starved,
     );
     Ok(())
 }
@@ -181,20 +190,28 @@ fn measure_floods() -> io::Result<(Vec<(String, flood::Stream)>, flood::Static)>
     let one = vec![Ipv4Addr::LOCALHOST];
     let many: Vec<Ipv4Addr> = (1..=200).map(|h| Ipv4Addr::new(127, 3, 0, h)).collect();
     let mut streams = Vec::new();
-    for (key, label, sources, pace) in [
-        ("stream_one_", "one address", &one, Some(flood::ISSUE_PACE)),
-        (
-            "stream_200_",
-            "200 addresses",
-            &many,
-            Some(flood::ISSUE_PACE),
-        ),
-        ("stream_one_max_", "one address, flat out", &one, None),
-        ("stream_200_max_", "200 addresses, flat out", &many, None),
-    ] {
-        let stream = flood::stream(sources, pace)?;
-        stream.print(label);
-        streams.push((key.to_owned(), stream));
+    for web in [false, true] {
+        let (port, pairs) = if web {
+            ("web_", "browser pairs on the web port")
+        } else {
+            ("", "TCP pairs on the game port")
+        };
+        println!("  {pairs}:");
+        for (key, label, sources, pace) in [
+            ("stream_one_", "one address", &one, Some(flood::ISSUE_PACE)),
+            (
+                "stream_200_",
+                "200 addresses",
+                &many,
+                Some(flood::ISSUE_PACE),
+            ),
+            ("stream_one_max_", "one address, flat out", &one, None),
+            ("stream_200_max_", "200 addresses, flat out", &many, None),
+        ] {
+            let stream = flood::stream(sources, pace, web)?;
+            stream.print(label);
+            streams.push((format!("{port}{key}"), stream));
+        }
     }
     let static_flood = flood::static_flood()?;
     static_flood.print();
@@ -408,6 +425,17 @@ fn add_pinned(role: &str, kv: &mut String) {
         }
         Err(why) => println!("  pinned run skipped: {why}"),
     }
+}
+
+/// Floods of noise from one connection while a pair plays, unpinned here
+/// and pinned to CPU 0 in a re-run of this benchmark; returns both
+/// figures' key=value pairs.
+fn measure_starve() -> io::Result<String> {
+    let unpinned = starve::measure()?;
+    unpinned.print("unpinned");
+    let mut kv = unpinned.key_values("starve_");
+    add_pinned("starve-pinned", &mut kv);
+    Ok(kv)
 }
 
 /// What spectators cost, unpinned here and pinned to CPU 0 in a re-run of
