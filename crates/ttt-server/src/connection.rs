@@ -50,6 +50,12 @@ use crate::web::{self, Answer};
 /// others at most that per turn.
 pub const READ_PER_TURN: usize = 8 * MAX_LINE_LEN;
 
+/// The most WebSocket control frames (pings, pongs) read from one browser
+/// in one turn. Each ping is answered with a pong, a system call: a turn's
+/// share of bytes holds hundreds of empty pings, so frames are counted
+/// too. A browser sends one pong per ping of ours, a few a minute.
+pub const CONTROLS_PER_TURN: usize = 32;
+
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
 pub const MAX_OUTBOX: usize = 64 * 1024;
@@ -143,6 +149,8 @@ struct Web {
     heard: Instant,
     /// A ping has gone out since.
     pinged: bool,
+    /// Control frames read in this turn (see [`CONTROLS_PER_TURN`]).
+    controls: usize,
 }
 
 /// The time limits of a browser's connection.
@@ -249,6 +257,7 @@ impl Connection {
             liveness: limits.liveness,
             heard: now,
             pinged: false,
+            controls: 0,
         };
         Connection::with(Transport::Web(Box::new(web)), peer, Dialect::default())
     }
@@ -386,6 +395,9 @@ impl Connection {
     /// Starts this connection's turn of the loop: it may read up to
     /// [`READ_PER_TURN`] bytes from now on.
     pub fn begin_turn(&mut self) {
+        if let Transport::Web(web) = &mut self.transport {
+            web.controls = 0;
+        }
         self.socket_mut().allowance = READ_PER_TURN;
     }
 
@@ -393,6 +405,11 @@ impl Connection {
     /// because the socket was empty: the rest waits for the next turn.
     /// (Readiness is edge-triggered, so no new event will say so.)
     pub fn has_more(&self) -> bool {
+        if let Transport::Web(web) = &self.transport
+            && web.controls >= CONTROLS_PER_TURN
+        {
+            return true;
+        }
         let socket = self.socket();
         socket.allowance == 0 && !socket.drained
     }
@@ -670,9 +687,10 @@ fn flush_raw(mut stream: &TcpStream, outbox: &mut Vec<u8>) -> Option<Flushed> {
 }
 
 /// The next text message on an upgraded WebSocket, as a line. Pings are
-/// answered by tungstenite (the pong is flushed with our next output, or
-/// here); a binary message is not text, so it is refused as a line that is
-/// not UTF-8 would be.
+/// answered by tungstenite (the pong goes out at its next read, with our
+/// next output, or here), at most [`CONTROLS_PER_TURN`] a turn; a binary
+/// message is not text, so it is refused as a line that is not UTF-8
+/// would be.
 fn read_message<'a>(
     web: &'a mut Web,
     useful: &mut u64,
@@ -692,9 +710,14 @@ fn read_message<'a>(
             }
             Ok(Message::Binary(_)) => return Inbound::Broken(Broken::Utf8),
             Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => {
-                // Sends the pong now if the kernel takes it; if not, it
-                // goes with the next flush.
-                let _ = web.ws.flush();
+                web.controls += 1;
+                if web.controls >= CONTROLS_PER_TURN {
+                    // The rest waits for this connection's next turn; the
+                    // last pong goes now if the kernel takes it (each read
+                    // sends the one before).
+                    let _ = web.ws.flush();
+                    return Inbound::Pending;
+                }
             }
             Ok(Message::Close(_)) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {
                 *saw_end = true;
