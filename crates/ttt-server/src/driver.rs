@@ -32,7 +32,7 @@
 //! descriptor for a newcomer and nobody is closed for a backlog that turned
 //! out empty.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -131,8 +131,10 @@ pub struct Server {
     dirty: Vec<Token>,
     /// Sources that had more to read (or accept) than one turn allows.
     again: Vec<Token>,
-    /// The connections read in this turn (kept to reuse its allocation).
+    /// The connections read in this turn, in the order their events came
+    /// (kept, with `read_once`, to reuse the allocations).
     reads: Vec<Token>,
+    read_once: HashSet<Token>,
     /// Connections with a deadline of their own: a stalled write, a linger.
     timed: Vec<Token>,
     accept_paused_until: Option<Instant>,
@@ -207,6 +209,7 @@ impl Server {
             dirty: Vec::new(),
             again: Vec::new(),
             reads: Vec::new(),
+            read_once: HashSet::new(),
             timed: Vec::new(),
             accept_paused_until: None,
             out_of_fds: false,
@@ -283,8 +286,10 @@ impl Server {
                     token => reads.push(token),
                 }
             }
-            reads.sort_unstable();
-            reads.dedup();
+            // Once each, in the order the events came: two players' lines
+            // that arrive in one turn are judged in the order they came.
+            self.read_once.clear();
+            reads.retain(|&token| self.read_once.insert(token));
             for &token in &reads {
                 self.read(token, now);
             }

@@ -529,15 +529,41 @@ impl Static {
 pub fn static_flood() -> io::Result<Static> {
     let sources: Vec<Ipv4Addr> = (1..=100).map(|h| Ipv4Addr::new(127, 4, 0, h)).collect();
     let server = Server::start_with_fd_limit(FD_LIMIT, &[]);
-    let port = server.port;
     let done = AtomicBool::new(false);
     let peak = AtomicUsize::new(0);
     thread::scope(|scope| -> io::Result<Static> {
         let sampler = scope.spawn(|| sample_fds(server.pid(), &done, &peak));
+        let result = static_flood_run(&server, &sources, scope);
+        // Stops the sampler whatever happened, so that an error is
+        // reported at once rather than after the sampler's last sample.
+        done.store(true, Ordering::Relaxed);
+        let _ = sampler.join();
+        let (start, queued_start, probes, rate) = result?;
+        Ok(Static {
+            start,
+            queued_start,
+            connect_max: probes.iter().max().copied().unwrap_or_default(),
+            probes: probes.len(),
+            rate,
+            peak_fds: peak.load(Ordering::Relaxed),
+        })
+    })
+}
+
+/// The static flood's steps (see [`static_flood`]): the time to `START`,
+/// the queued pair's time to `START`, the probes' `WELCOME` times, and the
+/// rate the flood was opened at.
+fn static_flood_run<'scope>(
+    server: &'scope Server,
+    sources: &'scope [Ipv4Addr],
+    scope: &'scope thread::Scope<'scope, '_>,
+) -> io::Result<(Duration, Duration, Vec<Duration>, f64)> {
+    let port = server.port;
+    {
         // Open the flood, while an honest client times its WELCOME now and
         // then.
         let opening = Instant::now();
-        let flood = scope.spawn(|| open_flood(port, &sources));
+        let flood = scope.spawn(move || open_flood(port, sources));
         let mut probes = Vec::new();
         while !flood.is_finished() && probes.len() < 1_000 {
             let t = Instant::now();
@@ -570,32 +596,27 @@ pub fn static_flood() -> io::Result<Static> {
         // The same game goes on; the flood is closed, a second one arrives
         // while the game runs, two players queue behind it, and it ends.
         drop(held);
-        let second = open_flood(port, &sources)?;
+        let second = open_flood(port, sources)?;
         let mut carol = Bot::join(port, "carol")?;
         carol.next()?; // WAIT
         let mut dave = Bot::join(port, "dave")?;
         dave.next()?; // WAIT
-        let players = [&mut ann, &mut bob];
-        for (i, cell) in [1, 4, 2, 5].into_iter().enumerate() {
-            players[i % 2].send(&format!("MOVE {cell}\n"))?;
-            players[i % 2].board()?;
+        let mut players = [&mut ann, &mut bob];
+        for cell in [1, 4, 2, 5] {
+            // Both read each board, so that the next mover has seen its
+            // turn come before it moves.
+            players[0].send(&format!("MOVE {cell}\n"))?;
+            players[0].board()?;
+            players[1].board()?;
+            players.swap(0, 1);
         }
         let t = Instant::now();
         ann.send("MOVE 3\n")?;
         carol.board()?;
         let queued_start = t.elapsed();
         drop(second);
-        done.store(true, Ordering::Relaxed);
-        let _ = sampler.join();
-        Ok(Static {
-            start,
-            queued_start,
-            connect_max: probes.iter().max().copied().unwrap_or_default(),
-            probes: probes.len(),
-            rate,
-            peak_fds: peak.load(Ordering::Relaxed),
-        })
-    })
+        Ok((start, queued_start, probes, rate))
+    }
 }
 
 /// Opens [`STATIC_FLOOD`] silent connections from `sources` in turn, as

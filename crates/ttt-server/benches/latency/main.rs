@@ -7,6 +7,7 @@
 //! cargo bench -p ttt-server
 //! TTT_BENCH_GAMES=1000 cargo bench -p ttt-server   # more whole games
 //! TTT_BENCH_ROLE=floods cargo bench -p ttt-server  # the floods alone
+//! TTT_BENCH_ROLE=static cargo bench -p ttt-server  # the static flood alone
 //! TTT_BENCH_ROLE=watchers cargo bench -p ttt-server  # what spectators cost
 //! TTT_BENCH_ROLE=web cargo bench -p ttt-server       # the web port alone
 //! TTT_BENCH_ROLE=starve cargo bench -p ttt-server    # floods of noise, a pair playing
@@ -66,6 +67,10 @@ fn main() -> io::Result<()> {
         Ok("floor") => return floor_server(),
         Ok("floor2") => return floor2_server(),
         Ok("floods") => return measure_floods().map(|_| ()),
+        Ok("static") => {
+            flood::static_flood()?.print();
+            return Ok(());
+        }
         Ok("watchers") => return measure_watchers().map(|_| ()),
         Ok("web") => return measure_web().map(|_| ()),
         Ok("starve") => return measure_starve().map(|_| ()),
