@@ -8,11 +8,13 @@ use std::str::FromStr;
 
 use crate::error::{ParseError, excerpt};
 
-/// A player's name: 1 to [`Name::MAX_CHARS`] letters, digits, `-`, `_` or `.`.
+/// A player's name: 1 to [`Name::MAX_CHARS`] letters, digits, `-`, `_` or `.`,
+/// at least one of them a letter or a digit.
 ///
 /// One word with no spaces, so it can sit in the middle of a message, and no
 /// control characters, so it cannot smuggle escape codes to the other player's
-/// terminal.
+/// terminal. Never `-` alone, nor any name of dots and dashes only: `-`
+/// stands for "none" in several messages (`WATCHING -`, `LINE 2 -`).
 ///
 /// ```
 /// use ttt_protocol::Name;
@@ -20,6 +22,7 @@ use crate::error::{ParseError, excerpt};
 /// assert!("Zoë_2".parse::<Name>().is_ok());
 /// assert!("two words".parse::<Name>().is_err());
 /// assert!("".parse::<Name>().is_err());
+/// assert!("-".parse::<Name>().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Name(String);
@@ -43,7 +46,9 @@ impl Name {
             .filter(|&c| is_name_char(c))
             .take(Name::MAX_CHARS)
             .collect();
-        (!name.is_empty()).then_some(Name(name))
+        name.chars()
+            .any(char::is_alphanumeric)
+            .then_some(Name(name))
     }
 }
 
@@ -62,7 +67,10 @@ impl FromStr for Name {
 
     fn from_str(s: &str) -> Result<Name, ParseError> {
         let count = s.chars().count();
-        if (1..=Name::MAX_CHARS).contains(&count) && s.chars().all(is_name_char) {
+        if (1..=Name::MAX_CHARS).contains(&count)
+            && s.chars().all(is_name_char)
+            && s.chars().any(char::is_alphanumeric)
+        {
             Ok(Name(s.to_owned()))
         } else {
             Err(ParseError::InvalidName(excerpt(s)))
@@ -169,6 +177,12 @@ mod tests {
             Err(ParseError::InvalidName(_))
         ));
         assert!("a\u{1b}[31m".parse::<Name>().is_err());
+        // `-` is "none" on the wire: no name is made of dashes and dots only
+        // (found by properties::server_messages_round_trip: WATCHING - - -).
+        for s in ["-", "--", ".", "_-.", "-_"] {
+            assert!(s.parse::<Name>().is_err(), "{s}");
+        }
+        assert!("-a".parse::<Name>().is_ok());
     }
 
     #[test]
@@ -178,6 +192,7 @@ mod tests {
             Some("JaneDoe".into())
         );
         assert_eq!(Name::sanitize("  !!  "), None);
+        assert_eq!(Name::sanitize("- -"), None);
         let long = "b".repeat(100);
         assert_eq!(
             Name::sanitize(&long).map(|n| n.0.len()),

@@ -19,7 +19,9 @@ fn cell() -> impl Strategy<Value = Cell> {
 }
 
 fn name() -> impl Strategy<Value = Name> {
-    "[A-Za-z0-9_.\\-éß]{1,24}".prop_map(|s| s.parse().expect("generated names are valid"))
+    // At least one letter or digit: `-` alone means "none" on the wire.
+    "[A-Za-z0-9_.\\-éß]{0,23}[A-Za-z0-9éß]"
+        .prop_map(|s| s.parse().expect("generated names are valid"))
 }
 
 fn text() -> impl Strategy<Value = Text> {
