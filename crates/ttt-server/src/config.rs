@@ -164,6 +164,26 @@ fn parse_server_name(s: &str) -> Result<String, String> {
     }
 }
 
+/// Logs to stderr, one timestamped line per event. `-v`/`-q` win over
+/// `RUST_LOG`; with neither, the level is `info`.
+pub fn init_logging(verbose: u8, quiet: u8) {
+    let mut builder = env_logger::Builder::new();
+    builder.format_timestamp_millis().format_target(false);
+    let level = match (verbose, quiet) {
+        (0, 0) => None,
+        (1, _) => Some(log::LevelFilter::Debug),
+        (v, _) if v > 1 => Some(log::LevelFilter::Trace),
+        (_, 1) => Some(log::LevelFilter::Warn),
+        _ => Some(log::LevelFilter::Off),
+    };
+    match (level, std::env::var("RUST_LOG")) {
+        (Some(level), _) => builder.filter_level(level),
+        (None, Ok(spec)) => builder.parse_filters(&spec),
+        (None, Err(_)) => builder.filter_level(log::LevelFilter::Info),
+    };
+    builder.init();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

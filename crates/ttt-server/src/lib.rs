@@ -22,18 +22,21 @@
 //!   where version 1 never sees a field of version 2), `prose` as sentences
 //!   and a grid for a person who typed `play <name>` into `nc`; `speech`
 //!   picks between them for each connection (only the driver uses it);
-//! - `config` and `addresses`: settings, and the start-up hint telling the
-//!   host which address to give the other players.
+//! - `config`: settings from flags and the environment, and logging;
+//! - `hint`: the start-up lines telling the host which addresses and
+//!   commands to give the other players (and the page's, with a QR code);
+//! - `announce`: the lobby's status announced on the LAN (`--announce`).
 //!
 //! The rules themselves are in `ttt-rules`; the wire format is
 //! `ttt-protocol`'s, specified in `docs/PROTOCOL.md`.
 
-mod addresses;
+mod announce;
 mod computer;
 mod config;
 mod connection;
 mod descriptors;
 mod driver;
+mod hint;
 mod listener;
 mod lobby;
 mod machine;
@@ -46,11 +49,12 @@ mod tell;
 mod web;
 mod wire;
 
-pub use addresses::{join_commands, lan_addresses};
-pub use config::{Args, DEFAULT_PORT, Settings};
+pub use announce::{announce, host_name};
+pub use config::{Args, DEFAULT_PORT, Settings, init_logging};
 pub use connection::{LINGER, MAX_OUTBOX};
 pub use descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limit};
 pub use driver::{MAX_LINGERING, MAX_LINGERING_PER_MACHINE, Server, Stop};
+pub use hint::{bind_error, join_hint};
 pub use listener::{LISTEN_BACKLOG, listen};
 pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR, Status};
 pub use machine::Machine;
