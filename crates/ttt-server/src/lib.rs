@@ -3,10 +3,14 @@
 //!
 //! The map, in the order a connection meets it:
 //!
-//! - `driver`: one thread that waits for whichever socket is ready (or the
-//!   next deadline), accepts, reads lines, writes replies: [`Server`];
-//! - `connection`: one client's socket, the only code touching its bytes:
-//!   a bounded line reader, a bounded outbox, a lingering close;
+//! - `net`: sockets and bytes, no game. `net::driver`: one thread that
+//!   waits for whichever socket is ready (or the next deadline), accepts,
+//!   reads lines within each connection's fair share, writes replies:
+//!   [`Server`]; `net::connection`: one client's socket, the only code
+//!   touching its bytes: a bounded line reader, a bounded outbox, a
+//!   lingering close; `net::web`, `net::listener`, `net::descriptors`,
+//!   `net::pressure`: the web port's requests, the listening socket, the
+//!   open-files budget, floods told once;
 //! - `lobby`: every connection's life as a state machine with time passed
 //!   in: greeting (concurrent, capped), the queue, pairing, winner stays
 //!   on; it owns the table ([`ttt_rules::Table`]), which decides the games;
@@ -33,31 +37,26 @@
 mod announce;
 mod computer;
 mod config;
-mod connection;
-mod descriptors;
-mod driver;
 mod hint;
-mod listener;
 mod lobby;
 mod machine;
 mod names;
+mod net;
 mod policy;
-mod pressure;
 mod prose;
 mod speech;
 mod tell;
-mod web;
 mod wire;
 
 pub use announce::{announce, host_name};
 pub use config::{Args, DEFAULT_PORT, Settings, init_logging};
-pub use connection::{LINGER, MAX_OUTBOX};
-pub use descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limit};
-pub use driver::{MAX_LINGERING, MAX_LINGERING_PER_MACHINE, Server, Stop};
 pub use hint::{bind_error, join_hint};
-pub use listener::{LISTEN_BACKLOG, listen};
 pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR, Status};
 pub use machine::Machine;
-pub use policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
+pub use net::connection::{CONTROLS_PER_TURN, LINGER, MAX_OUTBOX, READ_PER_TURN};
+pub use net::descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limit};
+pub use net::driver::{MAX_LINGERING, MAX_LINGERING_PER_MACHINE, Server, Stop};
+pub use net::listener::{LISTEN_BACKLOG, listen};
+pub use policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES, NOISE_BURST, NOISE_PER_SECOND};
 pub use tell::{Broken, Closing, Refused, Tell};
 pub use wire::Wire;

@@ -39,7 +39,7 @@ pub const MAX_BLANK_LINES: u32 = 64;
 /// doc). A person who types and erases a whole line of 24 letters sends 48;
 /// a telnet client's opening negotiation is under 100; a browser answers
 /// each of our pings with a 6-byte pong. Enough for any of those many times
-/// over, and four turns of a flood's reading ([`crate::connection::READ_PER_TURN`]).
+/// over, and four turns of a flood's reading ([`crate::net::connection::READ_PER_TURN`]).
 pub const NOISE_BURST: u64 = 16 * 1024;
 
 /// How fast the noise allowance refills, in bytes a second: far above what

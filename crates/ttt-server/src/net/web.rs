@@ -16,7 +16,7 @@ use std::time::Duration;
 use ttt_protocol::words::templates;
 
 /// The page as written, with its style and script: one file, embedded.
-const PAGE_SOURCE: &str = include_str!("../page/index.html");
+const PAGE_SOURCE: &str = include_str!("../../page/index.html");
 
 /// Where the page's script takes its sentences: replaced by the templates
 /// of `ttt_protocol::words` when the page is first served.

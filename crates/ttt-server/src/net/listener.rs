@@ -42,7 +42,7 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
 /// that much kernel memory before its stall is even noticed, and a
 /// thousand of them gigabytes. The server's lines are tiny (the longest
 /// burst, a person's help, is 2 KB), so 64 KiB is still far more than a
-/// turn ever needs, and with the outbox ([`crate::connection::MAX_OUTBOX`])
+/// turn ever needs, and with the outbox ([`super::connection::MAX_OUTBOX`])
 /// bounds what one slow peer costs.
 pub const SEND_BUFFER: usize = 64 * 1024;
 

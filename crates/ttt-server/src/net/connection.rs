@@ -38,10 +38,10 @@ use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN};
 use tungstenite::protocol::{Role, WebSocket, WebSocketConfig};
 use tungstenite::{Error as WsError, Message};
 
+use super::web::{self, Answer};
 use crate::machine::Machine;
 use crate::speech::{Dialect, Speaker, Speech};
 use crate::tell::{Broken, Tell};
-use crate::web::{self, Answer};
 
 /// The most bytes read from one connection in one turn of the driver's
 /// loop: its fair share. Eight of the longest lines, or hundreds of moves;

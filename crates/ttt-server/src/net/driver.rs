@@ -24,7 +24,7 @@
 //!
 //! Every connection costs a file descriptor until its socket is closed,
 //! lingering included, so the driver keeps within a budget
-//! ([`crate::descriptors`]): at most [`MAX_LINGERING`] closes linger (and
+//! ([`super::descriptors`]): at most [`MAX_LINGERING`] closes linger (and
 //! [`MAX_LINGERING_PER_MACHINE`] from one machine), the rest close at once;
 //! and when the budget is full, a lingering close makes room before the
 //! next `accept`, or a greeting connection once a newcomer is accepted (the
@@ -42,15 +42,15 @@ use std::time::{Duration, Instant};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use super::connection::{Connection, Flushed, Inbound, Liveness, Requested, WebLimits};
+use super::descriptors;
+use super::listener;
+use super::pressure::{Bites, Pressure};
+use super::web;
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
-use crate::connection::{Connection, Flushed, Inbound, Liveness, Requested, WebLimits};
-use crate::descriptors;
-use crate::listener;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};
 use crate::machine::{Arrivals, Crowd, Machine};
-use crate::pressure::{Bites, Pressure};
-use crate::web;
 
 const LISTENER: Token = Token(0);
 const WAKER: Token = Token(1);
