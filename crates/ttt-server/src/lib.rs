@@ -31,6 +31,39 @@
 //!   commands to give the other players (and the page's, with a QR code);
 //! - `announce`: the lobby's status announced on the LAN (`--announce`).
 //!
+//! # The house words
+//!
+//! A few names recur everywhere; each means one thing:
+//!
+//! - **Say** (`ttt_rules::Say`): what the table says to one seat (a game
+//!   starts, a board, a result, the rematch offer, leave the table);
+//! - **Sight** (`tell::Sight`): the table as a watcher sees it, by marks,
+//!   made by the lobby from what the table says; the table never knows;
+//! - **Tell** (`tell::Tell`): everything the server tells one connection,
+//!   as data (a `Say`, a `Sight`, a refusal, a place in line, a goodbye);
+//!   how it is spelled is an encoder's business;
+//! - **Refused**, **Closing**, **Cut**, **Broken**: why a line was refused
+//!   (the connection stays); why the server closes a connection (the last
+//!   thing it is told); which conduct rule cut it off; how its bytes broke
+//!   the framing;
+//! - **Gone**, **Farewell** (`ttt_rules`): how a seat went without
+//!   quitting (disconnected, cut off); why a seat leaves the table (told to
+//!   that seat);
+//! - **Speaker**, **Dialect** (`speech`): who is on the other end, as the
+//!   handshake settled it (a program speaking a protocol version, or a
+//!   person); how that connection is spoken to;
+//! - **Out** (`lobby::Out`): an order from the lobby to the driver (send
+//!   this, speak so, close, drop, evict): the lobby never touches a socket;
+//! - **Machine**, **Crowd**, **Arrivals** (`machine`): an IPv4 address or
+//!   an IPv6 /64, as every cap counts them; connections grouped by machine,
+//!   with the one rule for making room; how often each machine connected
+//!   lately;
+//! - **Noise**, **share** (`policy`, `net::connection`): bytes that made no
+//!   line, charged to a connection's conduct; what one connection may read
+//!   in one turn of the loop;
+//! - **Bites** (`net::pressure`): the limits that bit in a turn, told to the
+//!   operator once per burst.
+//!
 //! The rules themselves are in `ttt-rules`; the wire format is
 //! `ttt-protocol`'s, specified in `docs/PROTOCOL.md`.
 
