@@ -16,8 +16,7 @@ use std::thread;
 use ttt_protocol::text::printable;
 use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN, ServerMsg};
 
-use crate::act::Act;
-use crate::keys::Key;
+use crate::input::{Act, Input};
 
 /// The longest line read from stdin; the rest of a longer line is skipped.
 /// A move is one character: this only bounds memory against a pasted novel.
@@ -32,17 +31,6 @@ pub enum Incoming {
     /// For the front end (which turns it into an [`Act`], or uses it
     /// itself: an arrow key moves the selection).
     Input(Input),
-}
-
-/// The player's input, before it means anything.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    /// A line typed or piped on stdin, trimmed.
-    Line(String),
-    /// A key or click at the full-screen board.
-    Key(Key),
-    /// The terminal has a new size (columns, rows).
-    Resize(u16, u16),
 }
 
 /// Something the session reacts to.

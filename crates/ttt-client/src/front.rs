@@ -8,8 +8,8 @@
 
 use std::time::Instant;
 
-use crate::act::Act;
-use crate::events::Input;
+use crate::input::Act;
+use crate::input::Input;
 use crate::view::{Show, View};
 
 /// What the play loop asks of a front end.

@@ -1,5 +1,6 @@
 //! The keyboard and mouse at the full-screen board, read through crossterm
-//! (the same on Linux, macOS and Windows) and turned into [`Key`]s.
+//! (the same on Linux, macOS and Windows) and turned into
+//! [`Key`]s (see `crate::input`).
 //!
 //! [`Key::from_event`] is pure, so what each key means is unit-tested; the
 //! thread in [`spawn_key_reader`] only reads and forwards.
@@ -13,40 +14,8 @@ use crossterm::event::{
     MouseEventKind,
 };
 
-use crate::events::{Event, Incoming, Input};
-
-/// A key (or click) that can mean something at the board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    /// A printable character, as typed (`5`, `y`, `q`).
-    Char(char),
-    /// An arrow key.
-    Arrow(Arrow),
-    /// Enter (or the space bar): play the selected cell.
-    Enter,
-    /// Ctrl-D: the same as `q`.
-    EndOfInput,
-    /// A left click at this column and row (from 0).
-    Click {
-        /// The column.
-        col: u16,
-        /// The row.
-        row: u16,
-    },
-}
-
-/// The four arrow keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arrow {
-    /// Up.
-    Up,
-    /// Down.
-    Down,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-}
+use crate::events::{Event, Incoming};
+use crate::input::{Arrow, Input, Key};
 
 /// What a terminal event is to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,12 @@
 //! - [`config`]: flags and environment (`HOST`, `PORT`, `--name`, `--plain`);
 //! - [`connect`]: opening the connection, with errors a person can act on;
 //! - [`find`]: choosing among the servers found on the LAN (`--find`);
+//! - [`input`]: the player's input as plain values: what arrives (a line, a
+//!   key, a resize) and what it means ([`input::Act`]: a cell, yes, leave),
+//!   however typed;
 //! - [`events`]: a thread reading the server and one reading stdin, both
-//!   feeding one channel ([`keys`] reads the keyboard of the board);
-//! - [`act`]: what the player means (a cell, yes, leave), however typed;
+//!   feeding one channel ([`keys`] reads the keyboard of the board); both
+//!   make [`input`] values and never the other way, so no module cycle;
 //! - [`session`]: the session as a state machine with time passed in: one
 //!   phase, the game it was told, what to send and what to show ([`view`])
 //!   for each event. Pure: no socket, no terminal, no text;
@@ -20,12 +23,12 @@
 //!   [`plain`] (the transcript); [`prompts`] holds their questions and
 //!   key hints, `ttt_protocol::words` every other sentence.
 
-pub mod act;
 pub mod config;
 pub mod connect;
 pub mod events;
 pub mod find;
 pub mod front;
+pub mod input;
 pub mod keys;
 pub mod layout;
 pub mod plain;

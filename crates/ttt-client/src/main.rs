@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use ttt_client::act::Act;
 use ttt_client::config::{Args, default_name};
 use ttt_client::connect::{ConnectError, connect, connect_to, host_port};
 use ttt_client::events::{Event, Incoming, Lost, spawn_server_reader, spawn_stdin_reader};
 use ttt_client::find::{self, Choice};
 use ttt_client::front::{Front, Mode, Surroundings};
+use ttt_client::input::Act;
 use ttt_client::plain::Plain;
 use ttt_client::screen::{self, Screen};
 use ttt_client::script::Script;

@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use ttt_protocol::words;
 
-use crate::act::Act;
-use crate::events::Input;
 use crate::front::Front;
+use crate::input::Act;
+use crate::input::Input;
 use crate::prompts;
 use crate::view::{Note, Show, Stage, View, Watched};
 

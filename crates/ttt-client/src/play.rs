@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use ttt_protocol::{ClientMsg, write_message};
 
-use crate::act::Act;
-use crate::events::{Event, Incoming, Input, Lost};
+use crate::events::{Event, Incoming, Lost};
 use crate::front::Front;
+use crate::input::Act;
+use crate::input::Input;
 use crate::script::{Feed, Script};
 use crate::session::{Exit, Session, Step};
 

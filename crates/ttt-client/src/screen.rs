@@ -22,10 +22,10 @@ use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlt
 use crossterm::{QueueableCommand, execute};
 use ttt_protocol::{Cell, Mark, words};
 
-use crate::act::Act;
-use crate::events::Input;
 use crate::front::Front;
-use crate::keys::{Arrow, Key};
+use crate::input::Act;
+use crate::input::Input;
+use crate::input::{Arrow, Key};
 use crate::layout::{self, Frame, Line, Paint, Ui};
 use crate::prompts;
 use crate::view::{Ask, Note, Show, View};

@@ -20,8 +20,8 @@ use ttt_protocol::{
     ServerMsg, Token, Version, WatchMode, Watched as Players,
 };
 
-use crate::act::Act;
 use crate::events::{Event, Lost};
+use crate::input::Act;
 use crate::view::{Ask, Clock, Game, Note, Show, Stage, View, Watched, Whose};
 
 /// How the session ended.

@@ -70,7 +70,7 @@ fn transcript(keyboard: bool, says: &[Say]) -> (String, Vec<String>) {
                     if keyboard {
                         shared.0.borrow_mut().extend(format!("{line}\n").bytes());
                     }
-                    Incoming::Input(crate::events::Input::Line((*line).into()))
+                    Incoming::Input(crate::input::Input::Line((*line).into()))
                 }
                 Say::End => Incoming::Event(Event::InputEnd),
                 Say::Interrupt => Incoming::Event(Event::Interrupt),

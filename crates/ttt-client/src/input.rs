@@ -1,11 +1,59 @@
-//! What the player means: an [`Act`], whichever way it was typed.
+//! The player's input: what arrives ([`Input`]: a typed line, a [`Key`] at
+//! the board, a new terminal size), and what it means ([`Act`]: a cell,
+//! yes, no, leave, the computer), whichever way it was typed.
 //!
 //! At the full-screen board a key is an act (`5`, `y`, `q`, an arrow and
-//! Enter, a click: see `keys.rs`); in the plain transcript and from a
-//! script, a typed line is ([`Act::from_line`]). The session sees only
-//! acts, so it has one rule for every way of playing.
+//! Enter, a click: `keys.rs` reads them); in the plain transcript and from
+//! a script, a typed line is ([`Act::from_line`]). The session sees only
+//! acts, so it has one rule for every way of playing. These are plain
+//! values: the readers that make them (`events.rs`, `keys.rs`) depend on
+//! this module, never the other way.
 
 use ttt_protocol::{Cell, Level};
+
+/// The player's input, before it means anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A line typed or piped on stdin, trimmed.
+    Line(String),
+    /// A key or click at the full-screen board.
+    Key(Key),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+}
+
+/// A key (or click) that can mean something at the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A printable character, as typed (`5`, `y`, `q`).
+    Char(char),
+    /// An arrow key.
+    Arrow(Arrow),
+    /// Enter (or the space bar): play the selected cell.
+    Enter,
+    /// Ctrl-D: the same as `q`.
+    EndOfInput,
+    /// A left click at this column and row (from 0).
+    Click {
+        /// The column.
+        col: u16,
+        /// The row.
+        row: u16,
+    },
+}
+
+/// The four arrow keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrow {
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+}
 
 /// Something the player did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +79,7 @@ impl Act {
     /// `q`/`quit`, `c`/`computer` with a level, in any case.
     ///
     /// ```
-    /// use ttt_client::act::Act;
+    /// use ttt_client::input::Act;
     /// assert_eq!(Act::from_line(" Move 5 "), Act::Cell(ttt_protocol::Cell::new(5).unwrap()));
     /// assert_eq!(Act::from_line("Y"), Act::Yes);
     /// ```
