@@ -84,7 +84,7 @@ mod wire;
 pub use announce::{announce, host_name};
 pub use config::{Args, DEFAULT_PORT, Settings, init_logging};
 pub use hint::{bind_error, join_hint};
-pub use lobby::{MAX_PENDING, MAX_PENDING_PER_ADDR, MAX_QUEUE, MAX_QUEUED_PER_ADDR, Status};
+pub use lobby::{MAX_PENDING, MAX_PENDING_PER_MACHINE, MAX_QUEUE, MAX_QUEUED_PER_MACHINE, Status};
 pub use machine::Machine;
 pub use net::connection::{CONTROLS_PER_TURN, LINGER, MAX_OUTBOX, READ_PER_TURN};
 pub use net::descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limit};

@@ -6,7 +6,7 @@
 //! 1. **greeting**: waiting for its `HELLO`, under the handshake deadline.
 //!    Any number greet at once, so a silent or trickling connection costs
 //!    the others nothing. Their number is capped ([`MAX_PENDING`],
-//!    [`MAX_PENDING_PER_ADDR`], counted by [`Machine`]): when a new
+//!    [`MAX_PENDING_PER_MACHINE`], counted by [`Machine`]): when a new
 //!    connection would pass a cap, one still greeting is closed with
 //!    `ERR TIMEOUT` to make room: the oldest from the newcomer's machine for
 //!    the per-machine cap, otherwise the oldest from the machine that holds
@@ -64,14 +64,14 @@ pub const MAX_PENDING: usize = 64;
 /// Connections greeting at once from one machine (an IPv4 address, or an
 /// IPv6 /64): one machine cannot hold more than this share of
 /// [`MAX_PENDING`].
-pub const MAX_PENDING_PER_ADDR: usize = 8;
+pub const MAX_PENDING_PER_MACHINE: usize = 8;
 
 /// Players queued for the table. Beyond it, a `HELLO` is answered with
 /// `BYE`: room for a LAN party, not for a flood of names.
 pub const MAX_QUEUE: usize = 32;
 
 /// Players queued from one machine (an IPv4 address, or an IPv6 /64).
-pub const MAX_QUEUED_PER_ADDR: usize = 8;
+pub const MAX_QUEUED_PER_MACHINE: usize = 8;
 
 /// Connections watching the table at once (feature `watch`, and people).
 /// Beyond it, `WATCH` is refused (`ERR FULL`). Each costs a line per event
@@ -365,7 +365,7 @@ impl Lobby {
         self.now = now;
         self.arrivals.arrived(machine, now);
         let theirs = self.greeters.count(machine);
-        if theirs >= MAX_PENDING_PER_ADDR
+        if theirs >= MAX_PENDING_PER_MACHINE
             && let Some(oldest) = self.greeters.oldest_of(machine)
         {
             self.evict(
@@ -955,11 +955,11 @@ impl Lobby {
                     .is_some_and(|c| Machine::of(c.peer.ip()) == machine)
             })
             .count();
-        if theirs >= MAX_QUEUED_PER_ADDR {
+        if theirs >= MAX_QUEUED_PER_MACHINE {
             log::warn!("{peer}: {theirs} already queued from {machine}; turning {name} away");
             self.close_with(
                 id,
-                Closing::AddrQueueFull {
+                Closing::MachineQueueFull {
                     from: machine,
                     waiting: theirs,
                 },

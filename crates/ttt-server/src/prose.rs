@@ -444,7 +444,7 @@ impl Prose {
             Closing::TimedOut { limit } => {
                 format!("No name within {}; goodbye.", words::seconds(*limit))
             }
-            Closing::QueueFull { .. } | Closing::AddrQueueFull { .. } => {
+            Closing::QueueFull { .. } | Closing::MachineQueueFull { .. } => {
                 "Too many players are waiting; please try again later.".to_owned()
             }
             Closing::Abuse(Cut::Refusals) => format!(

@@ -243,7 +243,7 @@ mod tests {
                     Closing::Broken(_) => "broken",
                     Closing::Abuse(_) => "abuse",
                     Closing::QueueFull { .. } => "queue full",
-                    Closing::AddrQueueFull { .. } => "addr queue full",
+                    Closing::MachineQueueFull { .. } => "machine queue full",
                     Closing::Goodbye => "goodbye",
                     Closing::NoRejoin { .. } => "no rejoin",
                     Closing::ShuttingDown => "shutting down",
@@ -426,7 +426,7 @@ mod tests {
             Closing::QueueFull {
                 waiting: usize::MAX,
             },
-            Closing::AddrQueueFull {
+            Closing::MachineQueueFull {
                 from: machine,
                 waiting: usize::MAX,
             },

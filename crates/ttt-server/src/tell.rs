@@ -252,7 +252,7 @@ pub enum Closing {
         waiting: usize,
     },
     /// Too many players from one machine are already waiting.
-    AddrQueueFull {
+    MachineQueueFull {
         /// The machine.
         from: Machine,
         /// Its players waiting.

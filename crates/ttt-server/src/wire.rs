@@ -366,7 +366,7 @@ fn closing(closing: &Closing) -> ServerMsg {
                 "the queue is full ({waiting} players waiting); try again later"
             ));
         }
-        Closing::AddrQueueFull { from, waiting } => {
+        Closing::MachineQueueFull { from, waiting } => {
             return bye(&format!(
                 "{waiting} players from {from} are already waiting; try again later"
             ));
@@ -615,7 +615,7 @@ mod tests {
                 theirs: usize::MAX,
                 pending: Some(usize::MAX),
             }),
-            Tell::Closing(Closing::AddrQueueFull {
+            Tell::Closing(Closing::MachineQueueFull {
                 from: machine,
                 waiting: usize::MAX,
             }),

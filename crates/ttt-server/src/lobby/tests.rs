@@ -281,7 +281,7 @@ fn past_the_per_address_cap_the_oldest_from_that_address_makes_room() {
     let mut h = Harness::new();
     let other = h.connect_from("10.0.0.9");
     let first = h.connect_from("10.0.0.1");
-    for _ in 1..MAX_PENDING_PER_ADDR {
+    for _ in 1..MAX_PENDING_PER_MACHINE {
         h.connect_from("10.0.0.1");
     }
     h.out();
@@ -413,7 +413,7 @@ fn an_ipv6_slash_64_is_one_machine_for_the_greeting_cap() {
     }
     assert!(h.lobby.knows(other));
     assert!(!h.lobby.knows(first));
-    assert_eq!(h.lobby.status().greeting, 1 + MAX_PENDING_PER_ADDR);
+    assert_eq!(h.lobby.status().greeting, 1 + MAX_PENDING_PER_MACHINE);
     let out = h.out();
     assert!(
         out.contains(&format!(
@@ -438,7 +438,7 @@ fn with_nobody_greeting_there_is_no_room_to_make() {
 fn greeted_players_do_not_count_against_the_greeting_caps() {
     let mut h = Harness::new();
     let ann = h.join("ann");
-    for _ in 0..MAX_PENDING_PER_ADDR {
+    for _ in 0..MAX_PENDING_PER_MACHINE {
         h.connect();
     }
     h.out();
@@ -944,7 +944,7 @@ fn a_full_queue_turns_newcomers_away_with_a_reason() {
 fn one_address_cannot_fill_the_queue() {
     let mut h = Harness::new();
     h.pair("ann", "bob");
-    for i in 0..MAX_QUEUED_PER_ADDR {
+    for i in 0..MAX_QUEUED_PER_MACHINE {
         let id = h.connect_from("10.0.6.1");
         h.send(id, &format!("HELLO 1 p{i}"));
     }
@@ -965,7 +965,7 @@ fn one_address_cannot_fill_the_queue() {
 fn one_ipv6_slash_64_cannot_fill_the_queue() {
     let mut h = Harness::new();
     h.pair("ann", "bob");
-    for i in 0..MAX_QUEUED_PER_ADDR {
+    for i in 0..MAX_QUEUED_PER_MACHINE {
         let id = h.connect_from(&format!("fd00:6::{:x}", i + 1));
         h.send(id, &format!("HELLO 1 p{i}"));
     }
