@@ -15,6 +15,8 @@
 //! - [`session`]: the session as a state machine with time passed in: one
 //!   phase, the game it was told, what to send and what to show ([`view`])
 //!   for each event. Pure: no socket, no terminal, no text;
+//! - [`reconnect`]: coming back after a lost connection, as a machine
+//!   with time passed in: when to try again, when to give up;
 //! - [`script`]: a piped script answering the session's questions in order;
 //! - [`play`]: the loop feeding the session events and ticks, sending what
 //!   it asks and handing what changed to a front end;
@@ -34,6 +36,7 @@ pub mod layout;
 pub mod plain;
 pub mod play;
 pub mod prompts;
+pub mod reconnect;
 pub mod screen;
 pub mod script;
 pub mod session;

@@ -13,6 +13,7 @@ use ttt_client::find::{self, Choice};
 use ttt_client::front::{Front, Mode, Surroundings};
 use ttt_client::input::Act;
 use ttt_client::plain::Plain;
+use ttt_client::reconnect::{Next, Reconnect};
 use ttt_client::screen::{self, Screen};
 use ttt_client::script::Script;
 use ttt_client::session::{Exit, Options, Session};
@@ -296,11 +297,11 @@ fn run(args: Args, target: &Target) -> Result<Exit, Box<dyn std::error::Error>> 
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 held = play::set_aside(&reader, &events);
                 name = session.view().me;
-                let again = Reconnect {
+                let again = Comeback {
                     target,
                     args: &args,
                     events: &events,
-                    until: Instant::now() + grace,
+                    grace,
                     script: !stdin_terminal,
                 };
                 match again.run(&session, front.as_mut(), &mut held) {
@@ -353,29 +354,20 @@ fn open_within(
 }
 
 /// Connecting again after a lost connection, while the server holds the
-/// seat: tries with a growing pause until `until`, saying each try, and
-/// stops if the player leaves (q, Ctrl-C).
-struct Reconnect<'a> {
+/// seat: the tries and pauses of a [`Reconnect`], each try said, stopped
+/// if the player leaves (q, Ctrl-C).
+struct Comeback<'a> {
     target: &'a Target,
     args: &'a Args,
     events: &'a mpsc::Receiver<Incoming>,
-    until: Instant,
+    /// The seat is held for this long from the loss.
+    grace: Duration,
     /// Stdin is a piped script, whose lines are kept for what is asked
     /// once back.
     script: bool,
 }
 
-/// The pauses between tries, then the last one again: quick at first (a
-/// Wi-Fi roam is over in a moment), then patient.
-const RETRY_PAUSES: [Duration; 5] = [
-    Duration::from_millis(200),
-    Duration::from_millis(500),
-    Duration::from_secs(1),
-    Duration::from_secs(2),
-    Duration::from_secs(3),
-];
-
-impl Reconnect<'_> {
+impl Comeback<'_> {
     /// A new connection, or how to exit (`None`: as the loss said).
     fn run(
         &self,
@@ -391,43 +383,45 @@ impl Reconnect<'_> {
             clock: None,
             ..session.view()
         };
-        for attempt in 1u32.. {
-            let left = self.until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            let pause = RETRY_PAUSES[(attempt as usize - 1).min(RETRY_PAUSES.len() - 1)];
-            // Wait first: the server may not have seen the loss yet.
-            if let Some(exit) = self.pause(pause.min(left), &view, front, held) {
-                return Err(Some(exit));
-            }
-            let left = self.until.saturating_duration_since(Instant::now());
-            let note = Note::Reconnecting { attempt, left };
-            front.show(&view, &[Show::Note(note)], Instant::now());
-            let timeout = self
-                .args
-                .connect_timeout
-                .0
-                .min(left)
-                .max(Duration::from_millis(100));
-            if let Ok(stream) = open_within(self.target, self.args, timeout) {
-                return Ok(stream);
+        let mut again = Reconnect::new(Instant::now(), self.grace, self.args.connect_timeout.0);
+        let mut next = again.next(Instant::now());
+        loop {
+            match next {
+                Next::Wait(due) => {
+                    if let Some(exit) = self.pause(due, &view, front, held) {
+                        return Err(Some(exit));
+                    }
+                    next = again.next(Instant::now());
+                }
+                Next::Try {
+                    attempt,
+                    left,
+                    timeout,
+                } => {
+                    let note = Note::Reconnecting { attempt, left };
+                    front.show(&view, &[Show::Note(note)], Instant::now());
+                    if let Ok(stream) = open_within(self.target, self.args, timeout) {
+                        return Ok(stream);
+                    }
+                    next = again.failed(Instant::now());
+                }
+                Next::GiveUp => {
+                    front.show(&view, &[Show::Note(Note::CouldNotComeBack)], Instant::now());
+                    return Err(None);
+                }
             }
         }
-        front.show(&view, &[Show::Note(Note::CouldNotComeBack)], Instant::now());
-        Err(None)
     }
 
-    /// Waits `pause`, unless the player leaves meanwhile (then how to
-    /// exit). Other input is kept for the next connection.
+    /// Waits until `until`, unless the player leaves meanwhile (then how
+    /// to exit). Other input is kept for the next connection.
     fn pause(
         &self,
-        pause: Duration,
+        until: Instant,
         view: &View,
         front: &mut dyn Front,
         held: &mut Vec<Incoming>,
     ) -> Option<Exit> {
-        let until = Instant::now() + pause;
         loop {
             let left = until.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
