@@ -5,6 +5,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use thiserror::Error;
+use ttt_protocol::text::printable;
 
 /// Why the client could not connect.
 #[derive(Debug, Error)]
@@ -47,6 +48,60 @@ pub enum ConnectError {
         /// The system's error.
         source: io::Error,
     },
+}
+
+/// Where to connect: an address typed (or the default), or a server found
+/// on the LAN.
+pub enum Target {
+    /// `HOST` and `PORT` (or `--host`, `--port`).
+    Address {
+        /// The host name or address.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+    /// A server found on the LAN (`--find`).
+    Found {
+        /// Its name, as it announced itself (not yet printable).
+        name: String,
+        /// Its addresses, best first.
+        addrs: Vec<SocketAddr>,
+    },
+}
+
+impl Target {
+    /// How errors name the server.
+    pub fn label(&self) -> String {
+        match self {
+            Target::Address { host, port } => host_port(host, *port),
+            Target::Found { name, addrs } => match addrs.first() {
+                Some(addr) => format!("{} ({addr})", printable(name)),
+                None => printable(name),
+            },
+        }
+    }
+
+    /// Connects, each address tried within `timeout`.
+    pub fn connect(&self, timeout: Duration) -> Result<TcpStream, ConnectError> {
+        match self {
+            Target::Address { host, port } => connect(host, *port, timeout),
+            Target::Found { addrs, .. } => connect_to(addrs, &self.label(), timeout),
+        }
+    }
+}
+
+/// Connects to `target` within `timeout`, and sets the connection up for
+/// a game: no Nagle delay, and the kernel watching for a server whose
+/// machine vanishes without a word (after `liveness`).
+pub fn open(
+    target: &Target,
+    timeout: Duration,
+    liveness: Duration,
+) -> Result<TcpStream, Box<dyn std::error::Error>> {
+    let stream = target.connect(timeout)?;
+    stream.set_nodelay(true)?;
+    ttt_cli::liveness::watch(&stream, liveness)?;
+    Ok(stream)
 }
 
 /// `host:port` as people write it: bare IPv6 literals (`::1`) need brackets.

@@ -1,8 +1,15 @@
-//! Choosing a server found on the LAN (`--find`): pure, so every choice is
-//! unit-tested; the browsing itself is `ttt_discovery::browse`.
+//! Choosing a server found on the LAN (`--find`): [`target`] browses,
+//! lists or asks, at the edge; the choices themselves ([`choose`],
+//! [`pick`], [`describe`]) are pure, so every one is unit-tested; the
+//! browsing itself is `ttt_discovery::browse`.
+
+use std::io::{self, BufRead, IsTerminal};
 
 use ttt_discovery::Found;
 use ttt_protocol::text::printable;
+
+use crate::config::Args;
+use crate::connect::Target;
 
 /// What to do with the servers found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +83,110 @@ pub fn pick(found: &[Found], answer: &str) -> Option<usize> {
             .position(|f| f.name.eq_ignore_ascii_case(answer)),
     };
     index.filter(|&i| !found[i].gone)
+}
+
+/// The server to play on: `--find` browses the LAN (and with `--list`
+/// only lists what it found: `None`); otherwise `HOST` and `PORT`.
+pub fn target(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
+    let Some(wanted) = &args.find else {
+        return Ok(Some(Target::Address {
+            host: args.host.clone(),
+            port: args.port,
+        }));
+    };
+    let wanted = Some(wanted.as_str()).filter(|w| !w.is_empty());
+    let wait = args.find_wait.0;
+    if args.watch {
+        let mut browser = ttt_discovery::Browser::start()?;
+        let started = std::time::Instant::now();
+        let mut shown = std::collections::HashMap::new();
+        while let Some(changed) = browser.next_change(started + wait) {
+            // A record can come again unchanged, or with only an address
+            // more: print what a person would see change.
+            let line = describe(&changed);
+            if shown.insert(changed.name.clone(), line.clone()).as_ref() != Some(&line) {
+                println!("+{:.3} s  {line}", started.elapsed().as_secs_f64());
+            }
+        }
+        browser.finish();
+        return Ok(None);
+    }
+    let found = ttt_discovery::browse(wait)?;
+    let listed = list(&found);
+    if args.list {
+        if found.is_empty() {
+            println!(
+                "no ttt server found on the LAN within {} s",
+                wait.as_secs_f64()
+            );
+        }
+        for line in listed {
+            println!("{line}");
+        }
+        return Ok(None);
+    }
+    let index = match choose(&found, wanted) {
+        Choice::Connect(i) => i,
+        Choice::NoneFound => {
+            return Err(format!(
+                "no ttt server found on the LAN within {} s (is it started with --announce? \
+                 you can also give its address: HOST=... or --host)",
+                wait.as_secs_f64()
+            )
+            .into());
+        }
+        Choice::NoSuchName => {
+            let names: Vec<String> = found.iter().map(|f| printable(&f.name)).collect();
+            return Err(format!(
+                "no ttt server called {:?} on the LAN; found: {}",
+                wanted.unwrap_or_default(),
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )
+            .into());
+        }
+        Choice::Ask if !io::stdin().is_terminal() => {
+            return Err(format!(
+                "{} ttt servers on the LAN; name one with --find NAME: {}",
+                found.len(),
+                listed.join("; ")
+            )
+            .into());
+        }
+        Choice::Ask => {
+            println!("ttt servers on the LAN:");
+            for line in &listed {
+                println!("  {line}");
+            }
+            ask_which(&found)?
+        }
+    };
+    let chosen = found.into_iter().nth(index).ok_or("no such server")?;
+    println!("Joining {}.", printable(&chosen.name));
+    Ok(Some(Target::Found {
+        name: chosen.name,
+        addrs: chosen.addrs,
+    }))
+}
+
+/// Asks at the keyboard which server to join, until the answer is one.
+fn ask_which(found: &[ttt_discovery::Found]) -> Result<usize, Box<dyn std::error::Error>> {
+    let stdin = io::stdin();
+    let mut line = String::new();
+    loop {
+        print!("Which one? (1-{}, or a name): ", found.len());
+        io::Write::flush(&mut io::stdout())?;
+        line.clear();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Err("no server chosen".into());
+        }
+        if let Some(i) = pick(found, &line) {
+            return Ok(i);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@
 //! - [`reconnect`]: coming back after a lost connection, as a machine
 //!   with time passed in: when to try again, when to give up;
 //! - [`script`]: a piped script answering the session's questions in order;
+//! - [`sessions`]: one session per connection, again in version 1 for an
+//!   older server and again with the token after a lost connection;
 //! - [`play`]: the loop feeding the session events and ticks, sending what
 //!   it asks and handing what changed to a front end;
 //! - [`front`]: the two front ends, and which one a player gets:
@@ -40,4 +42,5 @@ pub mod reconnect;
 pub mod screen;
 pub mod script;
 pub mod session;
+pub mod sessions;
 pub mod view;
