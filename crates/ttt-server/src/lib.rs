@@ -49,9 +49,10 @@
 //! - **Gone**, **Farewell** (`ttt_rules`): how a seat went without
 //!   quitting (disconnected, cut off); why a seat leaves the table (told to
 //!   that seat);
-//! - **Speaker**, **Dialect** (`speech`): who is on the other end, as the
-//!   handshake settled it (a program speaking a protocol version, or a
-//!   person); how that connection is spoken to;
+//! - **Who** (`who`), **Dialect** (`speech`): who is on the other end, as
+//!   the handshake settled it (unsettled, a program speaking a protocol
+//!   version, or a person): the one type the lobby's rules and the
+//!   encoders read; how that connection is spoken to;
 //! - **Out** (`lobby::Out`): an order from the lobby to the driver (send
 //!   this, speak so, close, drop, evict): the lobby never touches a socket;
 //! - **Machine**, **Crowd**, **Arrivals** (`machine`): an IPv4 address or
@@ -79,6 +80,7 @@ mod policy;
 mod prose;
 mod speech;
 mod tell;
+mod who;
 mod wire;
 
 pub use announce::{announce, host_name};

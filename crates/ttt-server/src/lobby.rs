@@ -31,7 +31,7 @@
 //!
 //! One [`Policy`] per connection counts refused messages and blank lines
 //! through it all. The handshake also settles who the connection is
-//! ([`Speaker`]): a program (protocol 1 or 2), or a person (`play <name>`);
+//! ([`Who`]): a program (protocol 1 or 2), or a person (`play <name>`);
 //! the lobby says what to tell ([`Tell`]), and the driver's dialect for the
 //! connection says how. The lobby never touches a socket: the driver feeds
 //! it lines and departures, passes the time, and carries out what it
@@ -51,8 +51,8 @@ use crate::computer::{Computer, ComputerSettings};
 use crate::machine::{Arrivals, Crowd, Machine};
 use crate::names;
 use crate::policy::{Cut, Policy};
-use crate::speech::Speaker;
 use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
+use crate::who::Who;
 use crate::wire::Wire;
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
@@ -111,7 +111,7 @@ pub enum Out {
     Send(ConnId, Tell),
     /// The handshake says who this connection is: speak to it so from now
     /// on (the next [`Out::Send`] already in its dialect).
-    Speak(ConnId, Speaker),
+    Speak(ConnId, Who),
     /// Close this connection once what was sent before has gone out. The
     /// lobby has forgotten it.
     Close(ConnId),
@@ -188,7 +188,7 @@ struct Conn {
     since: Instant,
     stage: Stage,
     policy: Policy,
-    kind: Kind,
+    who: Who,
     /// The place in line last told, while queued.
     told: Option<Place>,
     /// At the table, the number waiting for it last told (`LINE`).
@@ -241,73 +241,6 @@ enum Stage {
     Asked(Name),
     /// Said hello, and only watches (`WATCH ONLY`): not in line.
     Watching,
-}
-
-/// Who a connection is, as far as the lobby's rules care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Not said hello yet.
-    Unsettled,
-    /// A program.
-    Program(Wire),
-    /// A person.
-    Person,
-}
-
-impl Kind {
-    /// Kept in the game rather than sent away (feature `stay`, people).
-    fn stays(self) -> bool {
-        match self {
-            Kind::Program(wire) => wire.stay,
-            Kind::Person => true,
-            Kind::Unsettled => false,
-        }
-    }
-
-    /// Who a settled speaker is.
-    fn of(speaker: Speaker) -> Kind {
-        match speaker {
-            Speaker::Program(wire) => Kind::Program(wire),
-            Speaker::Person => Kind::Person,
-        }
-    }
-
-    /// May watch the table (feature `watch`, and people).
-    fn may_watch(self) -> bool {
-        match self {
-            Kind::Program(wire) => wire.watch,
-            Kind::Person => true,
-            Kind::Unsettled => false,
-        }
-    }
-
-    /// Is given a way back (feature `resume`, and people).
-    fn may_resume(self) -> bool {
-        match self {
-            Kind::Program(wire) => wire.resume,
-            Kind::Person => true,
-            Kind::Unsettled => false,
-        }
-    }
-
-    /// How the driver speaks to this kind.
-    fn speaker(self) -> Option<Speaker> {
-        match self {
-            Kind::Program(wire) => Some(Speaker::Program(wire)),
-            Kind::Person => Some(Speaker::Person),
-            Kind::Unsettled => None,
-        }
-    }
-
-    /// Told every new place in line. Version 1 has only a bare `WAIT`,
-    /// said once each time a player starts waiting.
-    fn follows_the_line(self) -> bool {
-        match self {
-            Kind::Program(wire) => wire.version.has_v2(),
-            Kind::Person => true,
-            Kind::Unsettled => false,
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -387,7 +320,7 @@ impl Lobby {
                 since: now,
                 stage: Stage::Greeting,
                 policy: Policy::default(),
-                kind: Kind::Unsettled,
+                who: Who::Unsettled,
                 told: None,
                 line_told: None,
                 computer: false,
@@ -446,9 +379,9 @@ impl Lobby {
             }
             return;
         }
-        let verdict = match conn.kind {
-            Kind::Person => self.person_line(id, line, now),
-            Kind::Unsettled => match line.parse::<ClientMsg>() {
+        let verdict = match conn.who {
+            Who::Person => self.person_line(id, line, now),
+            Who::Unsettled => match line.parse::<ClientMsg>() {
                 Ok(ClientMsg::Watch(mode)) if mode != WatchMode::Off => {
                     // `WATCH` as a program writes it, or typed by a person.
                     let person = line.trim_start().starts_with(|c: char| c.is_lowercase());
@@ -457,7 +390,7 @@ impl Lobby {
                 Ok(msg) => self.message(id, msg, now),
                 Err(e) => self.unsettled_line(id, line, e),
             },
-            Kind::Program(_) => match line.parse::<ClientMsg>() {
+            Who::Program(_) => match line.parse::<ClientMsg>() {
                 Ok(msg) => self.message(id, msg, now),
                 Err(e) => Err(Refused::Parse(e)),
             },
@@ -800,13 +733,13 @@ impl Lobby {
                     reserved(&name)?;
                     let v2 = version.has_v2();
                     let asked = |feature: Feature| v2 && features.contains(&feature);
-                    let speaker = Speaker::Program(Wire {
+                    let who = Who::Program(Wire {
                         version,
                         stay: asked(Feature::stay()),
                         watch: asked(Feature::watch()),
                         resume: asked(Feature::resume()) && self.settings.grace.is_some(),
                     });
-                    self.hello(id, name, speaker, &features, now);
+                    self.hello(id, name, who, &features, now);
                     Ok(())
                 }
                 None => {
@@ -819,9 +752,9 @@ impl Lobby {
             (Stage::Greeting, ClientMsg::Play { name, code: None }) => {
                 // Only a person types `play`: a refused name is said in a
                 // sentence too.
-                self.out.push(Out::Speak(id, Speaker::Person));
+                self.out.push(Out::Speak(id, Who::Person));
                 reserved(&name)?;
-                self.hello(id, name, Speaker::Person, &[], now);
+                self.hello(id, name, Who::Person, &[], now);
                 Ok(())
             }
             (
@@ -841,11 +774,11 @@ impl Lobby {
             }
             // A person who came only to watch may join the line after all.
             (Stage::Watching, ClientMsg::Play { name, code: None })
-                if self.conns.get(&id).is_some_and(|c| c.kind == Kind::Person)
+                if self.conns.get(&id).is_some_and(|c| c.who == Who::Person)
                     && self.name_of(id).is_none() =>
             {
                 reserved(&name)?;
-                self.hello(id, name, Speaker::Person, &[], now);
+                self.hello(id, name, Who::Person, &[], now);
                 Ok(())
             }
             (Stage::Watching, ClientMsg::Hello { .. } | ClientMsg::Play { .. }) => {
@@ -868,7 +801,7 @@ impl Lobby {
                 ahead: self.queue.iter().take_while(|(q, _)| *q != id).count(),
                 table_busy: self.table.is_some(),
             }),
-            (Stage::Queued, ClientMsg::Rematch(_)) if self.kind(id) == Some(Kind::Person) => {
+            (Stage::Queued, ClientMsg::Rematch(_)) if self.who(id) == Some(Who::Person) => {
                 Err(Refused::NothingAsked)
             }
             (Stage::Queued, ClientMsg::Rematch(_)) => Err(Refused::NotStarted {
@@ -907,7 +840,7 @@ impl Lobby {
         now: Instant,
     ) -> Result<(), Refused> {
         let allowed = self.conns.get(&id).is_some_and(|c| c.computer);
-        let person = self.kind(id) == Some(Kind::Person);
+        let person = self.who(id) == Some(Who::Person);
         match stage {
             // Not granted the feature: to this connection the message does
             // not exist (so a version 1 client sees exactly version 1).
@@ -936,8 +869,8 @@ impl Lobby {
     }
 
     /// A valid `HELLO` or `PLAY`: into the queue, or straight to the table.
-    /// The connection is spoken to as `speaker` from now on.
-    fn hello(&mut self, id: ConnId, name: Name, speaker: Speaker, asked: &[Feature], now: Instant) {
+    /// The connection is spoken to as `who` from now on.
+    fn hello(&mut self, id: ConnId, name: Name, who: Who, asked: &[Feature], now: Instant) {
         let peer = self.peer(id);
         let machine = Machine::of(peer.ip());
         if self.queue.len() >= MAX_QUEUE {
@@ -970,7 +903,6 @@ impl Lobby {
         self.greeters.leave(machine, id);
         let shown = self.distinct(name.clone());
         let has_computer = self.settings.computer.is_some();
-        let kind = Kind::of(speaker);
         // The features granted: those asked for that this server has, each
         // once, in the order asked.
         let mut granted: Vec<Feature> = Vec::new();
@@ -985,16 +917,16 @@ impl Lobby {
         }
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.stage = Stage::Queued;
-            conn.kind = kind;
+            conn.who = who;
             conn.computer =
-                granted.contains(&Feature::computer()) || (kind == Kind::Person && has_computer);
+                granted.contains(&Feature::computer()) || (who == Who::Person && has_computer);
             conn.features.clone_from(&granted);
         }
-        self.out.push(Out::Speak(id, speaker));
-        let v2_or_person = match kind {
-            Kind::Program(wire) => wire.version >= Version::V2,
-            Kind::Person => true,
-            Kind::Unsettled => false,
+        self.out.push(Out::Speak(id, who));
+        let v2_or_person = match who {
+            Who::Program(wire) => wire.version >= Version::V2,
+            Who::Person => true,
+            Who::Unsettled => false,
         };
         if v2_or_person {
             self.tell(
@@ -1037,11 +969,11 @@ impl Lobby {
         let Some(conn) = self.conns.get_mut(&id) else {
             return;
         };
-        if !conn.kind.may_resume() {
+        if !conn.who.may_resume() {
             return;
         }
-        let secret = match conn.kind {
-            Kind::Person => random::<6>().map(|bytes| Secret::Code {
+        let secret = match conn.who {
+            Who::Person => random::<6>().map(|bytes| Secret::Code {
                 name: name.clone(),
                 code: Code::from_bytes(bytes),
             }),
@@ -1129,7 +1061,7 @@ impl Lobby {
         now: Instant,
     ) -> Result<(), Refused> {
         // Only a person types `play`: whatever the answer, it is a sentence.
-        self.out.push(Out::Speak(id, Speaker::Person));
+        self.out.push(Out::Speak(id, Who::Person));
         let machine = Machine::of(self.peer(id).ip());
         if self.too_many_tries(machine, now) {
             return Err(Refused::TooManyTries);
@@ -1203,7 +1135,7 @@ impl Lobby {
         // waits.
         conn.line_told = Some(0);
         conn.confirming = false;
-        let kind = conn.kind;
+        let who = conn.who;
         let stage = conn.stage.clone();
         let features = conn.features.clone();
         let watching = conn.watching;
@@ -1229,10 +1161,10 @@ impl Lobby {
             return;
         };
         log::info!("{}: {name} is back", self.peer(id));
-        if let Some(speaker) = kind.speaker() {
-            self.out.push(Out::Speak(id, speaker));
+        if who != Who::Unsettled {
+            self.out.push(Out::Speak(id, who));
         }
-        let greeting = if kind == Kind::Person {
+        let greeting = if who == Who::Person {
             Tell::Resumed
         } else {
             Tell::Hello {
@@ -1284,13 +1216,13 @@ impl Lobby {
             return Ok(());
         };
         // Not granted: to this connection the message does not exist.
-        if !conn.kind.may_watch() && stage != Stage::Greeting {
+        if !conn.who.may_watch() && stage != Stage::Greeting {
             return Err(Refused::Parse(ParseError::UnknownKeyword(
                 "WATCH".to_owned(),
             )));
         }
         let watching = conn.watching;
-        let person = conn.kind == Kind::Person;
+        let person = conn.who == Who::Person;
         let watchers = self.watching_count();
         match (stage, mode) {
             (Stage::Greeting, _) => Err(Refused::NotGreeted),
@@ -1341,10 +1273,10 @@ impl Lobby {
         let peer = self.peer(id);
         self.greeting.retain(|&g| g != id);
         self.greeters.leave(Machine::of(peer.ip()), id);
-        let speaker = if person {
-            Speaker::Person
+        let who = if person {
+            Who::Person
         } else {
-            Speaker::Program(Wire {
+            Who::Program(Wire {
                 watch: true,
                 ..Wire::V2
             })
@@ -1352,12 +1284,12 @@ impl Lobby {
         if let Some(conn) = self.conns.get_mut(&id) {
             conn.stage = Stage::Watching;
             conn.watching = true;
-            conn.kind = Kind::of(speaker);
+            conn.who = who;
             if !person {
                 conn.features = vec![Feature::watch()];
             }
         }
-        self.out.push(Out::Speak(id, speaker));
+        self.out.push(Out::Speak(id, who));
         log::info!("{peer}: watching");
         self.show_table(id, now);
         Ok(())
@@ -1402,7 +1334,7 @@ impl Lobby {
             .conns
             .iter()
             .filter(|(id, c)| {
-                c.watching && c.away.is_none() && c.kind.may_watch() && !seated.contains(id)
+                c.watching && c.away.is_none() && c.who.may_watch() && !seated.contains(id)
             })
             .map(|(&id, _)| id)
             .collect();
@@ -1558,7 +1490,7 @@ impl Lobby {
                 stayer = Some((id, name));
                 continue;
             }
-            let kept = self.kind(id).is_some_and(Kind::stays);
+            let kept = self.who(id).is_some_and(Who::stays);
             match &sitting.farewells[seat.index()] {
                 // The opponent left during the rematch offer: back to the
                 // front of the line, as after a forfeit.
@@ -1802,7 +1734,7 @@ impl Lobby {
             };
             let news = match conn.told {
                 None => true,
-                Some(told) => told != place && conn.kind.follows_the_line(),
+                Some(told) => told != place && conn.who.follows_the_line(),
             };
             if news {
                 conn.told = Some(place);
@@ -1848,7 +1780,7 @@ impl Lobby {
             let Some(conn) = self.conns.get_mut(&id) else {
                 continue;
             };
-            if !conn.kind.stays() || conn.line_told == Some(waiting) {
+            if !conn.who.stays() || conn.line_told == Some(waiting) {
                 continue;
             }
             conn.line_told = Some(waiting);
@@ -1890,8 +1822,8 @@ impl Lobby {
             .unwrap_or(name)
     }
 
-    fn kind(&self, id: ConnId) -> Option<Kind> {
-        self.conns.get(&id).map(|c| c.kind)
+    fn who(&self, id: ConnId) -> Option<Who> {
+        self.conns.get(&id).map(|c| c.who)
     }
 
     fn peer(&self, id: ConnId) -> SocketAddr {

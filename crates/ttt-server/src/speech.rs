@@ -15,6 +15,7 @@ use ttt_protocol::ServerMsg;
 
 use crate::prose::Prose;
 use crate::tell::{Refused, Tell};
+use crate::who::Who;
 use crate::wire::Wire;
 
 /// What to write on one connection: a protocol line, or a person's lines.
@@ -36,15 +37,6 @@ impl fmt::Display for Speech {
             Speech::Text(text) => f.write_str(text.strip_suffix("\r\n").unwrap_or(text)),
         }
     }
-}
-
-/// Who the lobby has found it is talking to, once the handshake says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speaker {
-    /// A program, speaking this protocol.
-    Program(Wire),
-    /// A person, who said `play <name>`.
-    Person,
 }
 
 /// How a connection is spoken to.
@@ -75,15 +67,17 @@ impl Default for Dialect {
 }
 
 impl Dialect {
-    /// The dialect for a settled speaker. A person's sentences carry on
-    /// from those said before the handshake.
-    pub fn settle(&mut self, speaker: Speaker) {
-        *self = match (speaker, std::mem::take(self)) {
-            (Speaker::Program(wire), _) => Dialect::Wire(wire),
-            (Speaker::Person, Dialect::Unsettled { prose, .. } | Dialect::Person(prose)) => {
+    /// The dialect for who the handshake found. A person's sentences
+    /// carry on from those said before the handshake; an unsettled
+    /// connection keeps the dialect it has.
+    pub fn settle(&mut self, who: Who) {
+        *self = match (who, std::mem::take(self)) {
+            (Who::Unsettled, dialect) => dialect,
+            (Who::Program(wire), _) => Dialect::Wire(wire),
+            (Who::Person, Dialect::Unsettled { prose, .. } | Dialect::Person(prose)) => {
                 Dialect::Person(prose)
             }
-            (Speaker::Person, Dialect::Wire(_)) => Dialect::Person(Box::default()),
+            (Who::Person, Dialect::Wire(_)) => Dialect::Person(Box::default()),
         };
     }
 
@@ -455,7 +449,7 @@ mod tests {
     fn every_tell_through_every_dialect() {
         let dialects = || {
             let mut person = Dialect::default();
-            person.settle(Speaker::Person);
+            person.settle(Who::Person);
             [
                 ("unsettled", Dialect::default()),
                 ("v1", Dialect::Wire(Wire::V1)),

@@ -40,8 +40,9 @@ use tungstenite::{Error as WsError, Message};
 
 use super::web::{self, Answer};
 use crate::machine::Machine;
-use crate::speech::{Dialect, Speaker, Speech};
+use crate::speech::{Dialect, Speech};
 use crate::tell::{Broken, Tell};
+use crate::who::Who;
 
 /// The most bytes read from one connection in one turn of the driver's
 /// loop: its fair share. Eight of the longest lines, or hundreds of moves;
@@ -278,8 +279,8 @@ impl Connection {
     }
 
     /// The handshake settled who this is: speak (and read) accordingly.
-    pub fn settle(&mut self, speaker: Speaker) {
-        self.dialect.settle(speaker);
+    pub fn settle(&mut self, who: Who) {
+        self.dialect.settle(who);
         if let Transport::Lines(lines) = &mut self.transport {
             lines.set_editing(self.dialect.edits_typing());
         }
@@ -812,7 +813,7 @@ impl Write for Socket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::speech::Speaker;
+    use crate::who::Who;
     use std::net::TcpListener;
 
     /// A connected pair: our end as a non-blocking `Connection`, and the
@@ -909,7 +910,7 @@ mod tests {
     #[test]
     fn bytes_that_make_no_line_are_read_one_share_per_turn() {
         let (mut conn, mut peer) = pair();
-        conn.settle(Speaker::Person);
+        conn.settle(Who::Person);
         let flood = b"a\x08".repeat(4 * READ_PER_TURN);
         peer.write_all(&flood).expect("write");
         let deadline = Instant::now() + Duration::from_secs(1);
