@@ -19,6 +19,5 @@ pub mod table;
 pub use engine::Engine;
 pub use game::{Game, MoveError, Progress};
 pub use table::{
-    CLOCK_WARNINGS, Event, Farewell, Gone, Parting, Phase, Refusal, Said, Say, Seat, Table,
-    TableSettings,
+    CLOCK_WARNINGS, Event, Farewell, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettings,
 };

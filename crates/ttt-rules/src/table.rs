@@ -31,7 +31,7 @@
 
 use std::time::{Duration, Instant};
 
-use ttt_protocol::{Board, Cell, Ending, Forfeit, Mark, Name, Outcome, Score};
+use ttt_protocol::{Board, Cell, Departure, Ending, Forfeit, Mark, Name, Outcome, Score};
 
 use crate::game::{Game, MoveError, Progress};
 
@@ -167,7 +167,7 @@ pub enum Farewell {
         /// Who left.
         name: Name,
         /// How.
-        parting: Parting,
+        how: Departure,
     },
     /// Others are waiting, so you make way for the next in line, while the
     /// other player stays on ("winner stays on").
@@ -180,20 +180,6 @@ pub enum Farewell {
     /// Others are waiting, and the seat that would stay on is the
     /// computer's, which never does: the table goes to the next in line.
     NextInLine,
-}
-
-/// How a player left the table during the rematch offer, as their
-/// opponent is told. (Leaving during a game is a forfeit, told by `RESULT`.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parting {
-    /// Cut off for protocol errors.
-    CutOff,
-    /// Answered no to the rematch offer (or quit at it).
-    Declined,
-    /// Their connection dropped during the rematch offer.
-    Left,
-    /// Did not answer the rematch offer in time.
-    NoAnswer,
 }
 
 /// Why an event was refused. Nothing at the table changes after a refusal.
@@ -337,12 +323,12 @@ impl Table {
                         said.push((seat, Say::Accepted));
                     }
                 }
-                State::Offered { .. } => self.part(seat, Parting::Declined, &mut said),
+                State::Offered { .. } => self.part(seat, Departure::Declined, &mut said),
                 State::Over { .. } => {}
             },
             Event::Quit => match self.state {
                 State::Playing { .. } => self.forfeit(seat, Forfeit::Quit, now, &mut said),
-                State::Offered { .. } => self.part(seat, Parting::Declined, &mut said),
+                State::Offered { .. } => self.part(seat, Departure::Declined, &mut said),
                 State::Over { .. } => {}
             },
             Event::Left(gone) => match (&self.state, gone) {
@@ -353,10 +339,10 @@ impl Table {
                     self.forfeit(seat, Forfeit::Abuse, now, &mut said)
                 }
                 (State::Offered { .. }, Gone::Disconnected) => {
-                    self.part(seat, Parting::Left, &mut said)
+                    self.part(seat, Departure::Disconnect, &mut said)
                 }
                 (State::Offered { .. }, Gone::CutOff) => {
-                    self.part(seat, Parting::CutOff, &mut said)
+                    self.part(seat, Departure::Abuse, &mut said)
                 }
                 (State::Over { .. }, _) => {}
             },
@@ -682,22 +668,22 @@ impl Table {
 
     /// `seat` leaves during the rematch offer. Their opponent stays on if
     /// others are waiting and they had said yes; otherwise both leave.
-    fn part(&mut self, seat: Seat, parting: Parting, said: &mut Said) {
+    fn part(&mut self, seat: Seat, how: Departure, said: &mut Said) {
         let State::Offered { answers, .. } = &self.state else {
             return;
         };
         let keen = answers[seat.other().index()] == Some(true);
-        let farewell = match parting {
-            Parting::Declined => Farewell::Declined,
-            Parting::CutOff | Parting::Left | Parting::NoAnswer => Farewell::Goodbye,
+        let farewell = match how {
+            Departure::Declined => Farewell::Declined,
+            Departure::Abuse | Departure::Disconnect | Departure::NoAnswer => Farewell::Goodbye,
         };
         said.push((seat, Say::Bye(farewell)));
-        self.leave_other(seat, parting, self.contested && keen, said);
+        self.leave_other(seat, how, self.contested && keen, said);
     }
 
     /// After `seat` left, the other seat either stays on or is told why the
     /// table is closing.
-    fn leave_other(&mut self, seat: Seat, parting: Parting, stays: bool, said: &mut Said) {
+    fn leave_other(&mut self, seat: Seat, how: Departure, stays: bool, said: &mut Said) {
         let other = seat.other();
         if stays {
             self.state = State::Over { stays: Some(other) };
@@ -706,7 +692,7 @@ impl Table {
                 other,
                 Say::Bye(Farewell::Partner {
                     name: self.name(seat).clone(),
-                    parting,
+                    how,
                 }),
             ));
             self.state = State::Over { stays: None };
@@ -722,7 +708,7 @@ impl Table {
         match late.as_slice() {
             [seat] => {
                 said.push((*seat, Say::Bye(Farewell::TooLate)));
-                self.leave_other(*seat, Parting::NoAnswer, self.contested, said);
+                self.leave_other(*seat, Departure::NoAnswer, self.contested, said);
             }
             _ => {
                 for seat in Seat::BOTH {

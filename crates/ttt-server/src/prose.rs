@@ -17,7 +17,7 @@ use ttt_protocol::{Board, Cell, Mark, Name};
 use ttt_rules::{Farewell, Refusal, Say};
 
 use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES};
-use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell, departure};
+use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
 
 /// What the person is asked now: what a line they type means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,9 +314,7 @@ impl Prose {
             Farewell::OutOfTime => {
                 format!("{} {}", words::you_leave(Leaving::OutOfTime), self.thanks())
             }
-            Farewell::Partner { name, parting } => {
-                words::partner_left(name.as_str(), departure(*parting))
-            }
+            Farewell::Partner { name, how } => words::partner_left(name.as_str(), *how),
             Farewell::MakeWay { stays, after_tie } => words::make_way(stays.as_str(), *after_tie),
             Farewell::NextInLine => words::next_in_line(),
         }

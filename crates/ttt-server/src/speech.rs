@@ -140,10 +140,10 @@ mod tests {
     use crate::policy::Cut;
     use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight};
     use ttt_protocol::{
-        Cell, ClientMsg, Code, Ending, Feature, Forfeit, MAX_LINE_LEN, Mark, Name, Outcome, Place,
-        Score, Token, Verdict, words,
+        Cell, ClientMsg, Code, Departure, Ending, Feature, Forfeit, MAX_LINE_LEN, Mark, Name,
+        Outcome, Place, Score, Token, Verdict, words,
     };
-    use ttt_rules::{Farewell, Parting, Refusal, Say};
+    use ttt_rules::{Farewell, Refusal, Say};
 
     fn name(s: &str) -> Name {
         s.parse().expect("test name")
@@ -295,7 +295,7 @@ mod tests {
             Say::Bye(Farewell::OutOfTime),
             Say::Bye(Farewell::Partner {
                 name: long.clone(),
-                parting: Parting::NoAnswer,
+                how: Departure::NoAnswer,
             }),
             Say::Bye(Farewell::MakeWay {
                 stays: long.clone(),

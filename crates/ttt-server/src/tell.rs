@@ -10,10 +10,8 @@
 
 use std::time::Duration;
 
-use ttt_protocol::{
-    Board, Cell, Code, Departure, Feature, Mark, Name, ParseError, Place, Token, Verdict,
-};
-use ttt_rules::{Parting, Refusal, Say};
+use ttt_protocol::{Board, Cell, Code, Feature, Mark, Name, ParseError, Place, Token, Verdict};
+use ttt_rules::{Refusal, Say};
 
 use crate::machine::Machine;
 use crate::policy::Cut;
@@ -278,15 +276,4 @@ pub enum Broken {
     TooLong,
     /// Not UTF-8.
     Utf8,
-}
-
-/// How the table's [`Parting`] reads on the wire and to a person: the
-/// protocol's word for it (`LEFT <name> <how>`).
-pub fn departure(parting: Parting) -> Departure {
-    match parting {
-        Parting::CutOff => Departure::Abuse,
-        Parting::Declined => Departure::Declined,
-        Parting::Left => Departure::Disconnect,
-        Parting::NoAnswer => Departure::NoAnswer,
-    }
 }

@@ -11,11 +11,13 @@
 
 use std::time::Duration;
 
-use ttt_protocol::{BoardV2, ErrorCode, Limit, ServerMsg, Text, Version, VersionNumber, Watched};
-use ttt_rules::{Farewell, Parting, Refusal, Say};
+use ttt_protocol::{
+    BoardV2, Departure, ErrorCode, Limit, ServerMsg, Text, Version, VersionNumber, Watched,
+};
+use ttt_rules::{Farewell, Refusal, Say};
 
 use crate::policy::{Cut, MAX_BLANK_LINES, MAX_STRIKES, NOISE_BURST, NOISE_PER_SECOND};
-use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell, departure};
+use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
 
 /// How a protocol connection is spoken to: its version, and the features
 /// it was granted whose messages it may be sent: `stay` (then the server
@@ -142,9 +144,9 @@ impl Wire {
             Say::Rematch { limit } => ServerMsg::Rematch(v2.then(|| Limit::from_duration(*limit))),
             // No message in either version: the client knows it said yes.
             Say::Accepted => return None,
-            Say::Bye(Farewell::Partner { name, parting }) if self.stay => ServerMsg::Left {
+            Say::Bye(Farewell::Partner { name, how }) if self.stay => ServerMsg::Left {
                 name: name.clone(),
-                how: departure(*parting),
+                how: *how,
             },
             // With `stay`, the lobby asks instead (`REJOIN`).
             Say::Bye(Farewell::MakeWay { .. } | Farewell::NextInLine) if self.stay => return None,
@@ -396,12 +398,12 @@ fn farewell_text(farewell: &Farewell) -> String {
         Farewell::Declined => "you declined the rematch; goodbye".to_owned(),
         Farewell::TooLate => "you did not answer the rematch offer in time; goodbye".to_owned(),
         Farewell::OutOfTime => "your time ran out; goodbye".to_owned(),
-        Farewell::Partner { name, parting } => {
-            let what = match parting {
-                Parting::CutOff => "was disconnected for protocol errors",
-                Parting::Declined => "declined the rematch",
-                Parting::Left => "left",
-                Parting::NoAnswer => "did not answer the rematch offer in time",
+        Farewell::Partner { name, how } => {
+            let what = match how {
+                Departure::Abuse => "was disconnected for protocol errors",
+                Departure::Declined => "declined the rematch",
+                Departure::Disconnect => "left",
+                Departure::NoAnswer => "did not answer the rematch offer in time",
             };
             format!("{name} {what}; thanks for playing")
         }
@@ -475,7 +477,7 @@ mod tests {
         );
         let partner = Tell::Say(Say::Bye(Farewell::Partner {
             name: "bob".parse().expect("name"),
-            parting: Parting::Declined,
+            how: Departure::Declined,
         }));
         assert_eq!(
             line(Wire::V1, &partner),
@@ -569,7 +571,7 @@ mod tests {
         let bob: Name = "bob".parse().expect("name");
         let partner = Tell::Say(Say::Bye(Farewell::Partner {
             name: bob.clone(),
-            parting: Parting::Left,
+            how: Departure::Disconnect,
         }));
         assert_eq!(line(STAY, &partner), "LEFT bob DISCONNECT");
         let make_way = Tell::Say(Say::Bye(Farewell::MakeWay {
@@ -642,7 +644,7 @@ mod tests {
         })));
         tells.push(Tell::Say(Say::Bye(Farewell::Partner {
             name: long,
-            parting: Parting::NoAnswer,
+            how: Departure::NoAnswer,
         })));
         for tell in &tells {
             for wire in [Wire::V1, V2, STAY] {

@@ -275,7 +275,7 @@ fn no_to_the_rematch_closes_the_table() {
         ok(&mut table, Seat::Second, Event::Rematch(false), now),
         [
             "2 BYE Declined",
-            "1 BYE Partner { name: Name(\"bob\"), parting: Declined }"
+            "1 BYE Partner { name: Name(\"bob\"), how: Declined }"
         ]
     );
     assert_eq!(table.phase(), Phase::Over { stays: None });
@@ -306,12 +306,12 @@ fn leaving_during_the_rematch_offer_is_told_as_leaving() {
     );
     assert_eq!(
         said[1],
-        "1 BYE Partner { name: Name(\"bob\"), parting: Left }"
+        "1 BYE Partner { name: Name(\"bob\"), how: Disconnect }"
     );
     let mut table = table_at(now);
     play(&mut table, &[1, 4, 2, 5, 3], now);
     let said = ok(&mut table, Seat::Second, Event::Left(Gone::CutOff), now);
-    assert!(said[1].contains("CutOff"), "{said:?}");
+    assert!(said[1].contains("how: Abuse"), "{said:?}");
 }
 
 #[test]
@@ -327,7 +327,7 @@ fn no_answer_to_the_rematch_in_time_counts_as_no() {
         render(&table.tick(now + TURN)),
         [
             "2 BYE TooLate",
-            "1 BYE Partner { name: Name(\"bob\"), parting: NoAnswer }"
+            "1 BYE Partner { name: Name(\"bob\"), how: NoAnswer }"
         ]
     );
     assert_eq!(table.phase(), Phase::Over { stays: None });

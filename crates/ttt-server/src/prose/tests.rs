@@ -1,8 +1,8 @@
 //! What a person in `nc` reads, sentence by sentence.
 
 use super::*;
+use ttt_protocol::Departure;
 use ttt_protocol::{ClientMsg, Ending, Forfeit, Outcome, Place};
-use ttt_rules::Parting;
 
 fn name(s: &str) -> Name {
     s.parse().expect("test name")
@@ -144,7 +144,7 @@ fn results_and_leaving_are_said_plainly() {
     assert_eq!(
         prose.speak(&Tell::Say(Say::Bye(Farewell::Partner {
             name: name("dave"),
-            parting: Parting::NoAnswer
+            how: Departure::NoAnswer
         }))),
         ["dave did not answer the rematch offer in time."]
     );
