@@ -34,28 +34,16 @@ use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
-use ttt_protocol::{FrameError, LineReader, MAX_LINE_LEN};
-use tungstenite::protocol::{Role, WebSocket, WebSocketConfig};
-use tungstenite::{Error as WsError, Message};
+use ttt_protocol::{FrameError, LineReader};
 
-use super::web::{self, Answer};
+pub use super::socket::READ_PER_TURN;
+use super::socket::{Socket, Written, write_raw};
+use super::websocket::{Liveness, Requested, WebLimits};
+use super::websocket::{Received, Request, Web};
 use crate::machine::Machine;
 use crate::speech::{Dialect, Speech};
 use crate::tell::{Broken, Tell};
 use crate::who::Who;
-
-/// The most bytes read from one connection in one turn of the driver's
-/// loop: its fair share. Eight of the longest lines, or hundreds of moves;
-/// reading, editing and framing this much takes microseconds, so a peer that
-/// sends without pause (bytes that never make a line included) costs the
-/// others at most that per turn.
-pub const READ_PER_TURN: usize = 8 * MAX_LINE_LEN;
-
-/// The most WebSocket control frames (pings, pongs) read from one browser
-/// in one turn. Each ping is answered with a pong, a system call: a turn's
-/// share of bytes holds hundreds of empty pings, so frames are counted
-/// too. A browser sends one pong per ping of ours, a few a minute.
-pub const CONTROLS_PER_TURN: usize = 32;
 
 /// The most output kept for a peer that does not read. A whole game sends
 /// a few hundred bytes; a peer this far behind is not playing.
@@ -132,79 +120,6 @@ enum Transport {
     Web(Box<Web>),
 }
 
-/// A browser's connection.
-struct Web {
-    /// Raw bytes before the upgrade, frames after it.
-    ws: WebSocket<Socket>,
-    /// The request read so far; `None` once answered.
-    request: Option<Vec<u8>>,
-    /// When the request must be whole (see [`WebLimits::request`]).
-    request_due: Instant,
-    /// The last text message read, lent out as a line.
-    text: String,
-    /// A close frame has been queued.
-    closing: bool,
-    /// The liveness bound: a browser silent this long is gone.
-    liveness: Duration,
-    /// When bytes last arrived from the browser.
-    heard: Instant,
-    /// A ping has gone out since.
-    pinged: bool,
-    /// Control frames read in this turn (see [`CONTROLS_PER_TURN`]).
-    controls: usize,
-}
-
-/// The time limits of a browser's connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WebLimits {
-    /// To send the whole HTTP request: [`web::REQUEST_TIMEOUT`], or the
-    /// handshake timeout if that is shorter (the request is the first part
-    /// of a browser's handshake).
-    pub request: Duration,
-    /// The liveness bound: pinged after a third of it in silence, gone
-    /// after all of it.
-    pub liveness: Duration,
-}
-
-impl WebLimits {
-    /// The limits for a server's handshake timeout and liveness bound.
-    pub fn new(handshake_timeout: Option<Duration>, liveness: Duration) -> WebLimits {
-        WebLimits {
-            request: handshake_timeout
-                .map_or(web::REQUEST_TIMEOUT, |h| h.min(web::REQUEST_TIMEOUT)),
-            liveness,
-        }
-    }
-}
-
-/// What a browser's silence calls for, once its deadline comes
-/// ([`Connection::check_liveness`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Liveness {
-    /// Nothing: it spoke lately, or it is no upgraded browser.
-    Fine,
-    /// Silent for a third of the bound: a ping has been queued, which any
-    /// browser answers by itself (the page need not be running).
-    Pinged,
-    /// Silent for the whole bound, the ping unanswered: gone.
-    Gone,
-}
-
-/// What [`Connection::read_request`] found, on the web port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requested {
-    /// Not all of the request has arrived.
-    Pending,
-    /// Answered (the page, or a refusal): the answer goes out, then the
-    /// connection closes.
-    Answered,
-    /// Upgraded: from now on the connection carries lines as WebSocket
-    /// text messages.
-    Upgraded,
-    /// The peer closed, or sent more than a request can be.
-    Closed,
-}
-
 /// One client's connection.
 pub struct Connection {
     transport: Transport,
@@ -240,26 +155,7 @@ impl Connection {
     /// it is pinged after a third of the liveness bound in silence and
     /// given up after all of it ([`Connection::check_liveness`]).
     pub fn web(stream: TcpStream, peer: SocketAddr, now: Instant, limits: WebLimits) -> Connection {
-        // A message is a line: one protocol line's bytes, in one frame or
-        // in fragments (tungstenite counts them together). Pongs and the
-        // close reply are queued in the same bounded buffer as our lines.
-        let config = WebSocketConfig::default()
-            .read_buffer_size(4096)
-            .write_buffer_size(0)
-            .max_write_buffer_size(MAX_OUTBOX)
-            .max_message_size(Some(MAX_LINE_LEN))
-            .max_frame_size(Some(MAX_LINE_LEN));
-        let web = Web {
-            ws: WebSocket::from_raw_socket(Socket::new(stream), Role::Server, Some(config)),
-            request: Some(Vec::new()),
-            request_due: now + limits.request,
-            text: String::new(),
-            closing: false,
-            liveness: limits.liveness,
-            heard: now,
-            pinged: false,
-            controls: 0,
-        };
+        let web = Web::new(Socket::new(stream), now, limits, MAX_OUTBOX);
         Connection::with(Transport::Web(Box::new(web)), peer, Dialect::default())
     }
 
@@ -289,21 +185,21 @@ impl Connection {
     fn socket(&self) -> &Socket {
         match &self.transport {
             Transport::Lines(lines) => lines.get_ref(),
-            Transport::Web(web) => web.ws.get_ref(),
+            Transport::Web(web) => web.socket(),
         }
     }
 
     fn socket_mut(&mut self) -> &mut Socket {
         match &mut self.transport {
             Transport::Lines(lines) => lines.get_mut(),
-            Transport::Web(web) => web.ws.get_mut(),
+            Transport::Web(web) => web.socket_mut(),
         }
     }
 
     /// Whether this is a browser's connection that has not finished its
     /// HTTP request yet (and is not in the lobby).
     pub fn is_requesting(&self) -> bool {
-        matches!(&self.transport, Transport::Web(web) if web.request.is_some())
+        matches!(&self.transport, Transport::Web(web) if web.is_requesting())
     }
 
     /// On the web port, before the upgrade: reads what arrived of the
@@ -312,46 +208,19 @@ impl Connection {
         let Transport::Web(web) = &mut self.transport else {
             return Requested::Closed;
         };
-        let Some(request) = &mut web.request else {
-            return Requested::Closed;
-        };
-        let mut chunk = [0u8; 1024];
-        loop {
-            match web.ws.get_mut().read(&mut chunk) {
-                Ok(0) => return Requested::Closed,
-                Ok(n) => {
-                    if request.len() + n > web::MAX_REQUEST {
-                        return Requested::Closed;
-                    }
-                    request.extend_from_slice(&chunk[..n]);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Requested::Closed,
-            }
-        }
-        match web::answer(request) {
-            Answer::Incomplete => Requested::Pending,
-            Answer::Respond(bytes) => {
-                web.request = None;
+        match web.read_request() {
+            Request::Pending => Requested::Pending,
+            Request::Respond(bytes) => {
                 self.outbox.extend_from_slice(&bytes);
-                // Nothing more is said on it: no close frame either.
-                web.closing = true;
                 self.stage = Stage::Closing;
                 Requested::Answered
             }
-            Answer::Upgrade(mut bytes) => {
-                // Written now, before any frame: tungstenite writes its
-                // frames to the socket itself. An empty socket buffer takes
-                // these 130 bytes at once; one that does not is no peer.
-                if flush_raw(&web.ws.get_ref().stream, &mut bytes).is_some() {
-                    return Requested::Closed;
-                }
-                web.request = None;
+            Request::Upgraded => {
                 // The request made the connection: no noise.
-                self.useful = web.ws.get_ref().read;
+                self.useful = web.socket().read;
                 Requested::Upgraded
             }
+            Request::Closed => Requested::Closed,
         }
     }
 
@@ -387,8 +256,7 @@ impl Connection {
     /// The poll said the socket is readable: reading may find more.
     pub fn readable(&mut self, now: Instant) {
         if let Transport::Web(web) = &mut self.transport {
-            web.heard = now;
-            web.pinged = false;
+            web.heard(now);
         }
         self.socket_mut().drained = false;
     }
@@ -397,7 +265,7 @@ impl Connection {
     /// [`READ_PER_TURN`] bytes from now on.
     pub fn begin_turn(&mut self) {
         if let Transport::Web(web) = &mut self.transport {
-            web.controls = 0;
+            web.begin_turn();
         }
         self.socket_mut().allowance = READ_PER_TURN;
     }
@@ -407,7 +275,7 @@ impl Connection {
     /// (Readiness is edge-triggered, so no new event will say so.)
     pub fn has_more(&self) -> bool {
         if let Transport::Web(web) = &self.transport
-            && web.controls >= CONTROLS_PER_TURN
+            && web.paused()
         {
             return true;
         }
@@ -431,7 +299,19 @@ impl Connection {
         let lines = match &mut self.transport {
             Transport::Lines(lines) => lines,
             Transport::Web(web) => {
-                return read_message(web, &mut self.useful, &mut self.saw_end, &mut self.failure);
+                return match web.read_message() {
+                    Received::Line(line, wire) => {
+                        self.useful += wire;
+                        Inbound::Line(line)
+                    }
+                    Received::Pending => Inbound::Pending,
+                    Received::Broken(broken) => Inbound::Broken(broken),
+                    Received::Closed(failure) => {
+                        self.saw_end = true;
+                        self.failure = failure;
+                        Inbound::Closed
+                    }
+                };
             }
         };
         match lines.read_line() {
@@ -460,21 +340,12 @@ impl Connection {
     /// behind that it must be treated as gone.
     pub fn send(&mut self, speech: &Speech) -> bool {
         if let Transport::Web(web) = &mut self.transport {
-            if web.request.is_some() || web.closing {
-                // Not upgraded yet (the lobby never speaks first), or
-                // already closing: nothing to say it with.
-                return true;
-            }
             // One line, one text message, without its line ending.
             let text = match speech {
                 Speech::Line(msg) => msg.to_string(),
                 Speech::Text(text) => text.trim_end().to_owned(),
             };
-            return match web.ws.write(Message::text(text)) {
-                Ok(()) => true,
-                Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => true,
-                Err(_) => false,
-            };
+            return web.send(text);
         }
         match speech {
             // Writing into a Vec cannot fail.
@@ -506,40 +377,31 @@ impl Connection {
     /// lingering.
     pub fn flush(&mut self, now: Instant) -> Flushed {
         let closing = self.stage == Stage::Closing;
-        let stream = match &mut self.transport {
-            Transport::Lines(lines) => &lines.get_ref().stream,
-            Transport::Web(web) => {
-                // Frames go through tungstenite's buffer; the outbox holds
-                // only an HTTP answer (the page, a refusal), never both.
-                if closing && !web.closing {
-                    web.closing = true;
-                    // Ends the WebSocket politely; an error here is one
-                    // the flush below reports.
-                    let _ = web.ws.close(None);
-                }
-                if web.request.is_none() {
-                    match web.ws.flush() {
-                        Ok(()) => {}
-                        Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
-                            self.stalled_since.get_or_insert(now);
-                            return Flushed::Waiting;
-                        }
-                        Err(WsError::ConnectionClosed) => {}
-                        Err(_) => return Flushed::Failed,
-                    }
-                }
-                &web.ws.get_ref().stream
-            }
+        // Frames go through tungstenite's buffer; the outbox holds only an
+        // HTTP answer (the page, a refusal), never both.
+        let frames = match &mut self.transport {
+            Transport::Lines(_) => None,
+            Transport::Web(web) => web.flush(closing),
         };
-        if let Some(flushed) = flush_raw(stream, &mut self.outbox) {
-            if flushed == Flushed::Waiting {
+        let stream = match &self.transport {
+            Transport::Lines(lines) => &lines.get_ref().stream,
+            Transport::Web(web) => &web.socket().stream,
+        };
+        let written = match frames {
+            Some(written) => written,
+            None => write_raw(stream, &mut self.outbox),
+        };
+        match written {
+            Written::All => {}
+            Written::Blocked => {
                 self.stalled_since.get_or_insert(now);
+                return Flushed::Waiting;
             }
-            return flushed;
+            Written::Failed => return Flushed::Failed,
         }
         self.stalled_since = None;
         if self.stage == Stage::Closing {
-            if stream.shutdown(Shutdown::Write).is_err() {
+            if self.socket().stream.shutdown(Shutdown::Write).is_err() {
                 return Flushed::Failed;
             }
             let reset = self.dialect.is_person();
@@ -594,61 +456,35 @@ impl Connection {
     /// When the connection must be given up on: its output stalled for
     /// `write_timeout`, or its lingering is over.
     pub fn deadline(&self, write_timeout: Duration) -> Option<Instant> {
-        if let Transport::Web(web) = &self.transport
-            && web.request.is_some()
-        {
-            return Some(web.request_due);
+        let web = match &self.transport {
+            Transport::Web(web) => Some(web),
+            Transport::Lines(_) => None,
+        };
+        if let Some(due) = web.and_then(|web| web.request_due()) {
+            return Some(due);
         }
         let own = match self.stage {
             Stage::Lingering { until, .. } => Some(until),
             Stage::Open | Stage::Closing => self.stalled_since.map(|since| since + write_timeout),
         };
-        own.into_iter().chain(self.liveness_due()).min()
-    }
-
-    /// When an upgraded browser's silence calls for the next step: a ping
-    /// at a third of the bound, the end at the bound. TCP keepalive still
-    /// runs underneath (it notices a machine gone, this a browser that no
-    /// longer answers on a machine still there, or a proxy between).
-    fn liveness_due(&self) -> Option<Instant> {
-        let Transport::Web(web) = &self.transport else {
-            return None;
-        };
-        if web.request.is_some() || web.closing || self.stage != Stage::Open {
-            return None;
-        }
-        let after = if web.pinged {
-            web.liveness
-        } else {
-            web.liveness / 3
-        };
-        Some(web.heard + after)
+        let open = self.stage == Stage::Open;
+        let liveness = web.and_then(|web| web.liveness_due(open));
+        own.into_iter().chain(liveness).min()
     }
 
     /// Takes the liveness step that is due at `now`, if one is: queues a
     /// ping (the caller flushes it), or marks the connection failed with
     /// a timeout, as the kernel's keepalive would (the caller closes it).
     pub fn check_liveness(&mut self, now: Instant) -> Liveness {
-        match self.liveness_due() {
-            Some(due) if due <= now => {}
-            _ => return Liveness::Fine,
-        }
+        let open = self.stage == Stage::Open;
         let Transport::Web(web) = &mut self.transport else {
             return Liveness::Fine;
         };
-        if web.pinged {
+        let liveness = web.check_liveness(now, open);
+        if liveness == Liveness::Gone {
             self.failure = Some(io::ErrorKind::TimedOut);
-            return Liveness::Gone;
         }
-        web.pinged = true;
-        match web.ws.write(Message::Ping(Default::default())) {
-            Ok(()) => Liveness::Pinged,
-            Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => Liveness::Pinged,
-            Err(_) => {
-                self.failure = Some(io::ErrorKind::TimedOut);
-                Liveness::Gone
-            }
-        }
+        liveness
     }
 
     /// Whether the peer's machine stopped answering (keepalive probes or
@@ -667,146 +503,6 @@ impl Connection {
     /// which `nc` leaves only then).
     pub fn ends_with_reset(&self) -> bool {
         matches!(self.stage, Stage::Lingering { reset: true, .. })
-    }
-}
-
-/// Writes what the kernel takes of `outbox` to `stream`: `None` once it is
-/// empty, else how far it got.
-fn flush_raw(mut stream: &TcpStream, outbox: &mut Vec<u8>) -> Option<Flushed> {
-    while !outbox.is_empty() {
-        match stream.write(outbox) {
-            Ok(0) => return Some(Flushed::Failed),
-            Ok(n) => {
-                outbox.drain(..n);
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Some(Flushed::Waiting),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return Some(Flushed::Failed),
-        }
-    }
-    None
-}
-
-/// The next text message on an upgraded WebSocket, as a line. Pings are
-/// answered by tungstenite (the pong goes out at its next read, with our
-/// next output, or here), at most [`CONTROLS_PER_TURN`] a turn; a binary
-/// message is not text, so it is refused as a line that is not UTF-8
-/// would be.
-fn read_message<'a>(
-    web: &'a mut Web,
-    useful: &mut u64,
-    saw_end: &mut bool,
-    failure: &mut Option<io::ErrorKind>,
-) -> Inbound<'a> {
-    if web.request.is_some() {
-        return Inbound::Pending;
-    }
-    loop {
-        match web.ws.read() {
-            Ok(Message::Text(text)) => {
-                web.text.clear();
-                web.text.push_str(text.as_str());
-                *useful += client_frame_len(web.text.len());
-                return Inbound::Line(&web.text);
-            }
-            Ok(Message::Binary(_)) => return Inbound::Broken(Broken::Utf8),
-            Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => {
-                web.controls += 1;
-                if web.controls >= CONTROLS_PER_TURN {
-                    // The rest waits for this connection's next turn; the
-                    // last pong goes now if the kernel takes it (each read
-                    // sends the one before).
-                    let _ = web.ws.flush();
-                    return Inbound::Pending;
-                }
-            }
-            Ok(Message::Close(_)) | Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => {
-                *saw_end = true;
-                return Inbound::Closed;
-            }
-            Err(WsError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
-                return Inbound::Pending;
-            }
-            Err(WsError::Capacity(_)) => return Inbound::Broken(Broken::TooLong),
-            Err(WsError::Utf8) => return Inbound::Broken(Broken::Utf8),
-            Err(WsError::Io(e)) => {
-                *saw_end = true;
-                *failure = Some(e.kind());
-                return Inbound::Closed;
-            }
-            // A protocol violation (an unmasked frame, a bad opcode, a
-            // fragmented control frame, ...): the stream cannot be read
-            // further, and the peer is no client of ours.
-            Err(_) => {
-                *saw_end = true;
-                return Inbound::Closed;
-            }
-        }
-    }
-}
-
-/// The bytes a browser's text message of `len` bytes takes on the wire
-/// in one frame: a 2-byte header, 2 more past 125 bytes, the 4-byte mask.
-fn client_frame_len(len: usize) -> u64 {
-    let header = if len < 126 { 2 } else { 4 };
-    (header + 4 + len) as u64
-}
-
-/// The readable side of the socket, as [`LineReader`] and tungstenite see
-/// it: within this turn's share ([`READ_PER_TURN`]), counted.
-///
-/// Readiness is edge-triggered: after an event, reading must go on until
-/// the socket has nothing left, or the next event may never come. A read
-/// that returns less than asked for has emptied the socket's receive
-/// queue, so the next read would only fail with `WouldBlock`; saying so
-/// here saves that system call on every move. (Any data arriving after that
-/// read raises a new event.) On Windows readiness is emulated differently,
-/// and the short-read rule does not hold, so there every read is made.
-struct Socket {
-    stream: TcpStream,
-    drained: bool,
-    /// What this turn may still read; at zero, reads say `WouldBlock`
-    /// until the next turn.
-    allowance: usize,
-    /// Bytes read since the connection began.
-    read: u64,
-}
-
-impl Socket {
-    fn new(stream: TcpStream) -> Socket {
-        Socket {
-            stream,
-            drained: false,
-            allowance: READ_PER_TURN,
-            read: 0,
-        }
-    }
-}
-
-impl Read for Socket {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.drained || self.allowance == 0 {
-            return Err(io::ErrorKind::WouldBlock.into());
-        }
-        let want = buf.len().min(self.allowance);
-        let n = (&self.stream).read(&mut buf[..want])?;
-        self.allowance -= n;
-        self.read += n as u64;
-        if 0 < n && n < want && cfg!(not(windows)) {
-            self.drained = true;
-        }
-        Ok(n)
-    }
-}
-
-/// The writable side, for tungstenite's frames on the web port.
-impl Write for Socket {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&self.stream).write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
@@ -957,21 +653,6 @@ mod tests {
         peer.write_all(b"VE 5\n").expect("write");
         assert_eq!(next(&mut conn), "Line(\"MOVE 5\")");
         assert_eq!(conn.take_noise(), 0);
-    }
-
-    /// A browser's request is the first part of its handshake: a shorter
-    /// handshake timeout shortens it.
-    #[test]
-    fn a_browsers_request_time_is_the_shorter_of_its_own_and_the_handshakes() {
-        let liveness = Duration::from_secs(12);
-        let short = Duration::from_millis(500);
-        assert_eq!(WebLimits::new(Some(short), liveness).request, short);
-        let long = Duration::from_secs(60);
-        assert_eq!(
-            WebLimits::new(Some(long), liveness).request,
-            web::REQUEST_TIMEOUT
-        );
-        assert_eq!(WebLimits::new(None, liveness).request, web::REQUEST_TIMEOUT);
     }
 
     /// Closing sends what was queued, then the end of the stream; the peer

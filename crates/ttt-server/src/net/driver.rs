@@ -42,11 +42,12 @@ use std::time::{Duration, Instant};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
-use super::connection::{Connection, Flushed, Inbound, Liveness, Requested, WebLimits};
+use super::connection::{Connection, Flushed, Inbound};
 use super::descriptors;
 use super::listener;
 use super::pressure::{Bites, Pressure};
 use super::web;
+use super::websocket::{Liveness, Requested, WebLimits};
 use crate::computer::ComputerSettings;
 use crate::config::Settings;
 use crate::lobby::{ConnId, Lobby, LobbySettings, Out, Status};

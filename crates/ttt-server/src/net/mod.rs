@@ -6,6 +6,10 @@
 //! - [`connection`]: one client's socket, the only code touching its bytes:
 //!   lines (or a WebSocket's text messages), a bounded outbox, a lingering
 //!   close;
+//! - [`socket`]: the socket as the readers see it: read within a turn's
+//!   share and counted, written without waiting;
+//! - [`websocket`]: a browser's connection: its HTTP request, then frames,
+//!   pings and its liveness, in one `Phase`;
 //! - [`web`]: what an HTTP request on the web port gets (the page, an
 //!   upgrade, a refusal), decided from its bytes alone;
 //! - [`listener`]: the listening socket, its backlog and the options its
@@ -21,4 +25,6 @@ pub mod descriptors;
 pub mod driver;
 pub mod listener;
 pub mod pressure;
+pub mod socket;
 pub mod web;
+pub mod websocket;
