@@ -9,6 +9,7 @@
 //! values: the readers that make them (`events.rs`, `keys.rs`) depend on
 //! this module, never the other way.
 
+use ttt_protocol::typed::Typed;
 use ttt_protocol::{Cell, Level};
 
 /// The player's input, before it means anything.
@@ -75,7 +76,8 @@ pub enum Act {
 }
 
 impl Act {
-    /// A typed line as an act: `5`, `move 5`, `y`/`yes`, `n`/`no`,
+    /// A typed line as an act, in the game's one grammar
+    /// (`ttt_protocol::typed`): `5`, `move 5`, `y`/`yes`, `n`/`no`,
     /// `q`/`quit`, `c`/`computer` with a level, in any case.
     ///
     /// ```
@@ -84,25 +86,17 @@ impl Act {
     /// assert_eq!(Act::from_line("Y"), Act::Yes);
     /// ```
     pub fn from_line(line: &str) -> Act {
-        let word = line.trim().to_ascii_lowercase();
-        let mut words = word.split_whitespace();
-        let (first, second, third) = (words.next(), words.next(), words.next());
-        match (first, second, third) {
-            (None, _, _) => Act::Nothing,
-            (Some("y" | "yes"), None, _) => Act::Yes,
-            (Some("n" | "no"), None, _) => Act::No,
-            (Some("q" | "quit"), None, _) => Act::Leave,
-            (Some("c" | "computer"), None, _) => Act::Computer(None),
-            (Some("c" | "computer"), Some(level), None) => match level.parse() {
-                Ok(level) => Act::Computer(Some(level)),
-                Err(_) => Act::Unknown(line.trim().to_owned()),
-            },
-            (Some("move"), Some(cell), None) | (Some(cell), None, _) => cell
-                .parse::<u8>()
-                .ok()
-                .and_then(Cell::new)
-                .map_or_else(|| Act::Unknown(line.trim().to_owned()), Act::Cell),
-            _ => Act::Unknown(line.trim().to_owned()),
+        match Typed::parse(line) {
+            Typed::Nothing => Act::Nothing,
+            Typed::Cell(cell) => Act::Cell(cell),
+            Typed::Yes => Act::Yes,
+            Typed::No => Act::No,
+            Typed::Leave => Act::Leave,
+            Typed::Computer(level) => Act::Computer(level),
+            // The client has no words of its own for these.
+            Typed::Help | Typed::Watch(_) | Typed::Play { .. } | Typed::Other => {
+                Act::Unknown(line.trim().to_owned())
+            }
         }
     }
 }

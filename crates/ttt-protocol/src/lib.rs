@@ -14,6 +14,8 @@
 //!   and parsed with `FromStr` into a [`ParseError`];
 //! - [`words`]: every sentence a person reads about a game, written once
 //!   for the console client and the server's front end for `nc`;
+//! - [`typed`]: what a person types ([`typed::Typed`]), in the one grammar
+//!   the console client and the server's front end for `nc` both read;
 //! - [`framing`]: [`LineReader`], which reads one line of at most
 //!   [`MAX_LINE_LEN`] bytes from any [`std::io::Read`], and
 //!   [`write_message`], which writes one message as one write.
@@ -47,6 +49,7 @@ pub mod message;
 pub mod outcome;
 pub mod secret;
 pub mod text;
+pub mod typed;
 pub mod version;
 pub mod words;
 

@@ -41,6 +41,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use ttt_protocol::typed::Typed;
 use ttt_protocol::{
     ClientMsg, Code, Feature, Level, Mark, Name, Outcome, ParseError, Place, Token, Verdict,
     Version, WatchMode,
@@ -434,7 +435,7 @@ impl Lobby {
     /// sentence, not an `ERR`. It still counts as refused, but `help`.
     fn unsettled_line(&mut self, id: ConnId, line: &str, e: ParseError) -> Result<(), Refused> {
         let word = line.trim();
-        if is_help(word) {
+        if Typed::parse(word) == Typed::Help {
             self.tell(id, Tell::Help);
             return Ok(());
         }
@@ -451,8 +452,8 @@ impl Lobby {
     /// A person's line: `help`, the leave question, `c` for the computer,
     /// then the same messages as a program's.
     fn person_line(&mut self, id: ConnId, line: &str, now: Instant) -> Result<(), Refused> {
-        let word = line.trim().to_lowercase();
-        if is_help(&word) {
+        let typed = Typed::parse(line);
+        if typed == Typed::Help {
             self.tell(id, Tell::Help);
             return Ok(());
         }
@@ -470,14 +471,14 @@ impl Lobby {
                 conn.confirming = false;
             }
             if playing {
-                match word.as_str() {
-                    "y" | "yes" => {
+                match typed {
+                    Typed::Yes => {
                         if let Stage::Seated(seat) = stage {
                             return self.at_table(seat, Event::Quit, now);
                         }
                         return Ok(());
                     }
-                    "n" | "no" => {
+                    Typed::No => {
                         self.tell(id, Tell::PlayingOn);
                         return Ok(());
                     }
@@ -486,10 +487,20 @@ impl Lobby {
                 }
             }
         }
-        let msg = match computer_word(&word) {
-            Some(level) => ClientMsg::Computer(level),
-            None if word == "unwatch" => ClientMsg::Watch(WatchMode::Off),
-            None => line.parse::<ClientMsg>().map_err(Refused::Parse)?,
+        // A person's words are the protocol's messages; anything else is
+        // read as a program's line would be (a HELLO, a RESUME, or its
+        // error, said in a sentence).
+        let msg = match typed {
+            Typed::Cell(cell) => ClientMsg::Move(cell),
+            Typed::Yes => ClientMsg::Rematch(true),
+            Typed::No => ClientMsg::Rematch(false),
+            Typed::Leave => ClientMsg::Quit,
+            Typed::Computer(level) => ClientMsg::Computer(level),
+            Typed::Watch(mode) => ClientMsg::Watch(mode),
+            Typed::Play { name, code } => ClientMsg::Play { name, code },
+            Typed::Nothing | Typed::Help | Typed::Other => {
+                line.parse::<ClientMsg>().map_err(Refused::Parse)?
+            }
         };
         match (msg, stage) {
             (ClientMsg::Quit, Stage::Seated(seat)) if playing => {
@@ -1901,11 +1912,6 @@ fn random<const N: usize>() -> Option<[u8; N]> {
 /// of a terminal. Anything longer is a program's, and gets its `ERR`.
 const TYPED_LINE: usize = 80;
 
-/// `help` or `?`, in any case: a person asking what to type.
-fn is_help(word: &str) -> bool {
-    word.eq_ignore_ascii_case("help") || word == "?"
-}
-
 /// Whether a player may take `name`: nobody's may look like the computer
 /// opponent's (`computer-…`), and its letters are of one script (see
 /// [`names`]).
@@ -1916,20 +1922,6 @@ fn reserved(name: &Name) -> Result<(), Refused> {
         Err(Refused::MixedScripts(name.clone()))
     } else {
         Ok(())
-    }
-}
-
-/// What a person may type for the computer: `c`, `c perfect` (`computer`
-/// itself is a message). `Some(None)`: the server's default level.
-fn computer_word(word: &str) -> Option<Option<Level>> {
-    let mut words = word.split_whitespace();
-    if words.next() != Some("c") {
-        return None;
-    }
-    match (words.next(), words.next()) {
-        (None, _) => Some(None),
-        (Some(level), None) => level.parse().ok().map(Some),
-        _ => None,
     }
 }
 
