@@ -86,7 +86,10 @@ mod wire;
 pub use announce::{announce, host_name};
 pub use config::{Args, DEFAULT_PORT, Settings, init_logging};
 pub use hint::{bind_error, join_hint};
-pub use lobby::{MAX_PENDING, MAX_PENDING_PER_MACHINE, MAX_QUEUE, MAX_QUEUED_PER_MACHINE, Status};
+pub use lobby::{
+    CODE_TRIES, MAX_PENDING, MAX_PENDING_PER_MACHINE, MAX_QUEUE, MAX_QUEUED_PER_MACHINE, Status,
+    TRIES_KEPT, TRIES_PER_MACHINE, TRIES_WINDOW,
+};
 pub use machine::Machine;
 pub use net::connection::{LINGER, MAX_OUTBOX, READ_PER_TURN};
 pub use net::descriptors::{OpenFiles, RESERVED as RESERVED_FDS, raise_open_files_limit};

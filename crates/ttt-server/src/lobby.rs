@@ -50,11 +50,15 @@ use ttt_rules::{Event, Farewell, Gone, Phase, Refusal, Said, Say, Seat, Table, T
 
 use crate::computer::{Computer, ComputerSettings};
 use crate::machine::{Arrivals, Crowd, Machine};
+
+mod comeback;
 use crate::names;
 use crate::policy::{Cut, Policy};
 use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
 use crate::who::Who;
 use crate::wire::Wire;
+pub use comeback::{CODE_TRIES, TRIES_KEPT, TRIES_PER_MACHINE, TRIES_WINDOW};
+use comeback::{Comeback, Tries};
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
 /// is closed to make room. An honest client says hello within a round trip,
@@ -78,28 +82,6 @@ pub const MAX_QUEUED_PER_MACHINE: usize = 8;
 /// Beyond it, `WATCH` is refused (`ERR FULL`). Each costs a line per event
 /// in its outbox, bounded like everyone's, and is never waited for.
 pub const MAX_WATCHERS: usize = 32;
-
-/// Tries to come back (`RESUME`, or a person's name and code) that failed,
-/// allowed per machine within [`TRIES_WINDOW`]; beyond, every try from
-/// that machine is refused unchecked until the window moves on. Other
-/// machines' failures never count against a machine: whoever holds the
-/// real token or code gets the seat back whatever others try.
-pub const TRIES_PER_MACHINE: usize = 5;
-
-/// Failed tries remembered at once, from all machines: a bound on memory,
-/// not a limit on anyone (past it the oldest is forgotten).
-pub const TRIES_KEPT: usize = 4096;
-
-/// The window the failed tries are counted in.
-pub const TRIES_WINDOW: Duration = Duration::from_secs(60);
-
-/// Wrong codes for one person's held place, from machines other than the
-/// one that person was on, within [`TRIES_WINDOW`]; beyond, codes for that
-/// name are checked only from that machine until the window moves on. So
-/// many machines together guess no more than one: with 32^6 codes, at
-/// most this many (plus [`TRIES_PER_MACHINE`] from their own machine) in a
-/// billion a minute (docs/RELIABILITY.md has the arithmetic).
-pub const CODE_TRIES: usize = 10;
 
 /// Identifies a connection for as long as the server runs; never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,7 +158,7 @@ pub struct Lobby {
     /// Players asked whether to join the line again, and until when.
     asked: Vec<(ConnId, Option<Instant>)>,
     /// Failed tries to come back lately, and from where.
-    failed_tries: VecDeque<(Instant, Machine)>,
+    failed_tries: Tries,
     table: Option<Sitting>,
     /// Tables opened so far, for logs.
     tables: u64,
@@ -208,29 +190,6 @@ struct Conn {
     comeback: Option<Comeback>,
     /// The connection dropped: the seat or place is held until then.
     away: Option<Instant>,
-}
-
-/// A player's way back, and when it was lately guessed wrong from
-/// another machine (at most [`CODE_TRIES`], within [`TRIES_WINDOW`]).
-#[derive(Debug, Clone)]
-struct Comeback {
-    secret: Secret,
-    wrong: VecDeque<Instant>,
-}
-
-impl Comeback {
-    /// Whether others have guessed this code wrong [`CODE_TRIES`] times
-    /// within the window; forgets older guesses.
-    fn guessed_out(&mut self, now: Instant) -> bool {
-        while self
-            .wrong
-            .front()
-            .is_some_and(|&at| at + TRIES_WINDOW <= now)
-        {
-            self.wrong.pop_front();
-        }
-        self.wrong.len() >= CODE_TRIES
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,7 +229,7 @@ impl Lobby {
             now,
             queue: VecDeque::new(),
             asked: Vec::new(),
-            failed_tries: VecDeque::new(),
+            failed_tries: Tries::default(),
             table: None,
             tables: 0,
             out: Vec::new(),
@@ -1005,38 +964,11 @@ impl Lobby {
         self.tell(id, Tell::Comeback { secret, grace });
     }
 
-    /// Whether this machine has failed to come back too often lately
-    /// (others' failures do not count); forgets tries older than the
-    /// window.
-    fn too_many_tries(&mut self, machine: Machine, now: Instant) -> bool {
-        while self
-            .failed_tries
-            .front()
-            .is_some_and(|&(at, _)| at + TRIES_WINDOW <= now)
-        {
-            self.failed_tries.pop_front();
-        }
-        let theirs = self
-            .failed_tries
-            .iter()
-            .filter(|(_, m)| *m == machine)
-            .count();
-        theirs >= TRIES_PER_MACHINE
-    }
-
-    /// Remembers a failed try from `machine`, within [`TRIES_KEPT`].
-    fn failed_try(&mut self, machine: Machine, now: Instant) {
-        if self.failed_tries.len() >= TRIES_KEPT {
-            self.failed_tries.pop_front();
-        }
-        self.failed_tries.push_back((now, machine));
-    }
-
     /// `RESUME <token>`: the player the token was given to, back on
     /// connection `id`.
     fn come_back_with(&mut self, id: ConnId, token: &Token, now: Instant) -> Result<(), Refused> {
         let machine = Machine::of(self.peer(id).ip());
-        if self.too_many_tries(machine, now) {
+        if self.failed_tries.too_many(machine, now) {
             return Err(Refused::TooManyTries);
         }
         let held = self.conns.iter().find_map(|(&held, c)| match &c.comeback {
@@ -1052,7 +984,7 @@ impl Lobby {
                 Ok(())
             }
             _ => {
-                self.failed_try(machine, now);
+                self.failed_tries.record(machine, now);
                 log::info!("{}: RESUME with a token that holds nothing", self.peer(id));
                 Err(Refused::NoSuchSeat)
             }
@@ -1074,7 +1006,7 @@ impl Lobby {
         // Only a person types `play`: whatever the answer, it is a sentence.
         self.out.push(Out::Speak(id, Who::Person));
         let machine = Machine::of(self.peer(id).ip());
-        if self.too_many_tries(machine, now) {
+        if self.failed_tries.too_many(machine, now) {
             return Err(Refused::TooManyTries);
         }
         let held = self.conns.iter_mut().find_map(|(&held, c)| {
@@ -1105,7 +1037,7 @@ impl Lobby {
                 Err(Refused::TooManyTries)
             }
             Some((held, Ok(false))) => {
-                self.failed_try(machine, now);
+                self.failed_tries.record(machine, now);
                 if let Some(conn) = self.conns.get_mut(&held)
                     && Machine::of(conn.peer.ip()) != machine
                     && let Some(comeback) = &mut conn.comeback
@@ -1115,7 +1047,7 @@ impl Lobby {
                 Err(Refused::NoSuchSeat)
             }
             None => {
-                self.failed_try(machine, now);
+                self.failed_tries.record(machine, now);
                 Err(Refused::NoSuchSeat)
             }
         }
