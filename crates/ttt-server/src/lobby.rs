@@ -49,9 +49,10 @@ use ttt_protocol::{
 use ttt_rules::{Event, Farewell, Gone, Phase, Refusal, Said, Say, Seat, Table, TableSettings};
 
 use crate::computer::{Computer, ComputerSettings};
-use crate::machine::{Arrivals, Crowd, Machine};
+use crate::machine::Machine;
 
 mod comeback;
+mod greeting;
 use crate::names;
 use crate::policy::{Cut, Policy};
 use crate::tell::{Broken, Closing, Players, Refused, Secret, Sight, Tell};
@@ -59,6 +60,7 @@ use crate::who::Who;
 use crate::wire::Wire;
 pub use comeback::{CODE_TRIES, TRIES_KEPT, TRIES_PER_MACHINE, TRIES_WINDOW};
 use comeback::{Comeback, Tries};
+use greeting::Greeting;
 
 /// Connections greeting at once, from all addresses. Beyond it, the oldest
 /// is closed to make room. An honest client says hello within a round trip,
@@ -142,15 +144,8 @@ pub struct Status {
 pub struct Lobby {
     settings: LobbySettings,
     conns: HashMap<ConnId, Conn>,
-    /// Connections greeting, oldest first (so also by deadline).
-    greeting: VecDeque<ConnId>,
-    /// The same connections, by machine: who makes room when a cap is hit.
-    greeters: Crowd<ConnId>,
-    /// How often each machine connected lately: between machines holding
-    /// equally many greeting slots, the busiest makes room.
-    arrivals: Arrivals,
-    /// Greeting connections closed to make room, since last asked.
-    evicted: usize,
+    /// Connections greeting (no `HELLO` yet).
+    greeting: Greeting,
     /// The last time the lobby was told, for [`Lobby::make_room`].
     now: Instant,
     /// Players waiting to play, first in line first.
@@ -222,10 +217,7 @@ impl Lobby {
         Lobby {
             settings,
             conns: HashMap::new(),
-            greeting: VecDeque::new(),
-            greeters: Crowd::new(),
-            arrivals: Arrivals::new(now),
-            evicted: 0,
+            greeting: Greeting::new(now),
             now,
             queue: VecDeque::new(),
             asked: Vec::new(),
@@ -256,10 +248,10 @@ impl Lobby {
     pub fn connect(&mut self, id: ConnId, peer: SocketAddr, now: Instant) {
         let machine = Machine::of(peer.ip());
         self.now = now;
-        self.arrivals.arrived(machine, now);
-        let theirs = self.greeters.count(machine);
+        self.greeting.arrived(machine, now);
+        let theirs = self.greeting.count(machine);
         if theirs >= MAX_PENDING_PER_MACHINE
-            && let Some(oldest) = self.greeters.oldest_of(machine)
+            && let Some(oldest) = self.greeting.oldest_of(machine)
         {
             self.evict(
                 oldest,
@@ -270,7 +262,7 @@ impl Lobby {
                 },
             );
         }
-        if self.greeters.len() >= MAX_PENDING {
+        if self.greeting.len() >= MAX_PENDING {
             self.make_room();
         }
         self.conns.insert(
@@ -291,15 +283,14 @@ impl Lobby {
                 away: None,
             },
         );
-        self.greeting.push_back(id);
-        self.greeters.join(machine, id);
+        self.greeting.join(id, machine);
         self.tell(id, Tell::Welcome);
     }
 
     /// Whether [`Lobby::make_room`] would find a greeting connection to
     /// close.
     pub fn can_make_room(&self) -> bool {
-        !self.greeters.is_empty()
+        !self.greeting.is_empty()
     }
 
     /// Closes one greeting connection to make room (the oldest from the
@@ -308,14 +299,13 @@ impl Lobby {
     /// False if none is greeting. The driver calls it when the server's
     /// descriptors run short.
     pub fn make_room(&mut self) -> bool {
-        let (arrivals, now) = (&self.arrivals, self.now);
-        let Some((machine, victim)) = self.greeters.to_evict_by(|m| arrivals.recent(m, now)) else {
+        let Some((machine, victim)) = self.greeting.to_evict(self.now) else {
             return false;
         };
         let closing = Closing::Evicted {
             from: machine,
-            theirs: self.greeters.count(machine),
-            pending: Some(self.greeters.len()),
+            theirs: self.greeting.count(machine),
+            pending: Some(self.greeting.len()),
         };
         self.evict(victim, closing);
         true
@@ -324,7 +314,7 @@ impl Lobby {
     /// How many greeting connections were closed to make room since the
     /// last call: the driver's measure of a flood.
     pub fn take_evicted(&mut self) -> usize {
-        std::mem::take(&mut self.evicted)
+        self.greeting.take_evicted()
     }
 
     /// A line arrived on a connection (without its line ending).
@@ -577,7 +567,7 @@ impl Lobby {
     pub fn tick(&mut self, now: Instant) {
         self.now = now;
         if let Some(limit) = self.settings.handshake_timeout {
-            while let Some(&oldest) = self.greeting.front() {
+            while let Some(oldest) = self.greeting.oldest() {
                 match self.conns.get(&oldest) {
                     Some(conn) if conn.since + limit <= now => {
                         log::debug!("{}: no hello within {limit:?}; closing", conn.peer);
@@ -585,7 +575,7 @@ impl Lobby {
                     }
                     Some(_) => break,
                     None => {
-                        self.greeting.pop_front();
+                        self.greeting.pop_oldest();
                     }
                 }
             }
@@ -640,8 +630,8 @@ impl Lobby {
     /// The next instant [`Lobby::tick`] has something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
         let handshake = self.settings.handshake_timeout.and_then(|limit| {
-            let oldest = self.greeting.front()?;
-            Some(self.conns.get(oldest)?.since + limit)
+            let oldest = self.greeting.oldest()?;
+            Some(self.conns.get(&oldest)?.since + limit)
         });
         let table = self.table.as_ref().and_then(|s| s.table.next_deadline());
         let computer = self
@@ -668,7 +658,6 @@ impl Lobby {
         self.queue.clear();
         self.asked.clear();
         self.greeting.clear();
-        self.greeters = Crowd::new();
     }
 
     /// Who is greeting, waiting and playing.
@@ -869,8 +858,7 @@ impl Lobby {
             );
             return;
         }
-        self.greeting.retain(|&g| g != id);
-        self.greeters.leave(machine, id);
+        self.greeting.leave(id, machine);
         let shown = self.distinct(name.clone());
         let has_computer = self.settings.computer.is_some();
         // The features granted: those asked for that this server has, each
@@ -1061,8 +1049,7 @@ impl Lobby {
         let Some(fresh) = self.conns.remove(&id) else {
             return;
         };
-        self.greeting.retain(|&g| g != id);
-        self.greeters.leave(Machine::of(fresh.peer.ip()), id);
+        self.greeting.leave(id, Machine::of(fresh.peer.ip()));
         let Some(mut conn) = self.conns.remove(&held) else {
             return;
         };
@@ -1214,8 +1201,7 @@ impl Lobby {
             return Err(Refused::WatchFull { cap: MAX_WATCHERS });
         }
         let peer = self.peer(id);
-        self.greeting.retain(|&g| g != id);
-        self.greeters.leave(Machine::of(peer.ip()), id);
+        self.greeting.leave(id, Machine::of(peer.ip()));
         let who = if person {
             Who::Person
         } else {
@@ -1611,7 +1597,7 @@ impl Lobby {
         // Per connection only at -vv: in a flood, these come by the
         // thousand, and the driver logs the flood once.
         log::trace!("{}: {closing:?}; closing", self.peer(id));
-        self.evicted += 1;
+        self.greeting.evicted();
         self.tell(id, Tell::Closing(closing));
         if self.forget(id) {
             self.out.push(Out::Evict(id));
@@ -1638,8 +1624,7 @@ impl Lobby {
         };
         match conn.stage {
             Stage::Greeting => {
-                self.greeting.retain(|&g| g != id);
-                self.greeters.leave(Machine::of(conn.peer.ip()), id);
+                self.greeting.leave(id, Machine::of(conn.peer.ip()));
             }
             Stage::Asked(_) => self.asked.retain(|&(a, _)| a != id),
             Stage::Queued | Stage::Seated(_) | Stage::Watching => {}
