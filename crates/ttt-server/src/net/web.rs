@@ -166,7 +166,7 @@ fn upgrade(headers: &[httparse::Header<'_>]) -> Answer {
 /// A site can make its own name point at this server (DNS rebinding),
 /// and then `Origin` and `Host` agree: so the address must also be one a
 /// LAN uses: an IP address, `localhost`, a name of one label (a machine's
-/// name), or a name under `.local`, `.lan`, `.home.arpa` or `.internal`.
+/// name), or a name under one of [`LAN_SUFFIXES`].
 fn same_origin(origin: &str, host: Option<&str>) -> bool {
     let Some(host) = host else {
         return false;
@@ -179,6 +179,19 @@ fn same_origin(origin: &str, host: Option<&str>) -> bool {
     };
     authority.eq_ignore_ascii_case(host) && lan_host(host)
 }
+
+/// The domains only a LAN's own names are under: mDNS, the names home
+/// routers give (`laptop.fritz.box`, `laptop.home`, `laptop.lan`), and the
+/// ones set aside for private use.
+const LAN_SUFFIXES: [&str; 7] = [
+    ".local",
+    ".lan",
+    ".home",
+    ".home.arpa",
+    ".internal",
+    ".localdomain",
+    ".fritz.box",
+];
 
 /// Whether `host` (a `Host` header: a name or address, maybe a port) is
 /// an address or a name only a LAN would use (see [`same_origin`]).
@@ -198,9 +211,7 @@ fn lan_host(host: &str) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     name.parse::<std::net::Ipv4Addr>().is_ok()
         || !name.contains('.')
-        || [".local", ".lan", ".home.arpa", ".internal"]
-            .iter()
-            .any(|suffix| name.ends_with(suffix))
+        || LAN_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// The page, with headers that keep it to itself: no caching of an old
@@ -334,6 +345,8 @@ mod tests {
             ("[fd00::1]:8080", "http://[fd00::1]:8080"),
             ("laptop:8080", "http://laptop:8080"),
             ("Laptop.local:8080", "http://laptop.local:8080"),
+            ("laptop.fritz.box:8080", "http://laptop.fritz.box:8080"),
+            ("laptop.home", "http://laptop.home"),
             ("localhost:8080", "http://localhost:8080"),
             ("10.0.0.2", "https://10.0.0.2"),
         ] {
